@@ -1,0 +1,22 @@
+//! Lesson 1, pools: the reference solution.
+//!
+//! Python's `multiprocessing.Pool` hands items to a fixed set of workers and gives the results
+//! back in order. This crate builds the same thing in Rust three ways, from "let a library do it"
+//! to "write it yourself", plus the seed tutorials' workloads to run on them.
+//!
+//! | exercise | module | book |
+//! |---|---|---|
+//! | 1. Choosing a pool size | [`pool_size`] | `book/src/lesson1.md#pool-size` |
+//! | 2. An ordered map on a rayon pool | [`rayon_map`] | `book/src/lesson1.md#rayon-map` |
+//! | 3. Your own pool | [`pool`] | `book/src/lesson1.md#own-pool` |
+//! | 4. The seeds' workloads | [`workloads`] | `book/src/lesson1.md#workloads` |
+
+pub mod pool;
+pub mod pool_size;
+pub mod rayon_map;
+pub mod workloads;
+
+pub use pool::{AsyncResult, MapResult, Pool, PoolError, TaskPanicked, default_chunk_size};
+pub use pool_size::{PoolSizeError, cpu_count, pool_size};
+pub use rayon_map::parallel_map;
+pub use workloads::{busy_loop, factorial, random_inputs, sort_random, square};

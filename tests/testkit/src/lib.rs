@@ -1,0 +1,34 @@
+//! Helpers shared by every lesson's test suite.
+//!
+//! The course's house rules for concurrency tests live here, so each suite follows them without
+//! repeating them:
+//!
+//! - every wait is bounded ([`within`], [`Rendezvous`], [`Signal`]), so a deadlock or a serial
+//!   implementation fails a test with a message instead of hanging the run;
+//! - parallelism is proved by what happened, never by how long it took: a rendezvous that only
+//!   completes when n tasks run at once, a high-water mark of tasks in flight ([`HighWater`]),
+//!   the set of distinct threads that did the work ([`ThreadIds`]);
+//! - every failure message names the book section that helps ([`see`]).
+
+mod rendezvous;
+mod tracking;
+mod within;
+
+pub use rendezvous::{Rendezvous, Signal};
+pub use tracking::{HighWater, ThreadIds};
+pub use within::within;
+
+use std::time::Duration;
+
+/// How long a test waits for other threads before it declares a deadlock or a serial run.
+///
+/// Generous on purpose: a correct implementation reaches a rendezvous in microseconds, and the
+/// limit is only ever reached by a wrong one, so a long limit costs nothing on a passing run and
+/// keeps a loaded CI machine from turning a slow scheduler into a failure.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A pointer to the book for a failure message: `see(1, "own-pool")` reads
+/// "see the book: book/src/lesson1.md#own-pool".
+pub fn see(lesson: u32, anchor: &str) -> String {
+    format!("see the book: book/src/lesson{lesson}.md#{anchor} (build it with `cargo xtask book`)")
+}
