@@ -1,4 +1,8 @@
-//! Lesson 1, pools: the reference solution.
+//! Lesson 1, pools: your exercises.
+//!
+//! Every function below is a stub that panics with `todo!`; replace each `todo!` with code that
+//! meets the spec in its doc comment. `cargo test -p lesson1` checks your work, `cargo xtask
+//! progress` says how far you are, and the book explains each exercise.
 //!
 //! Python's `multiprocessing.Pool` hands items to a fixed set of workers and gives the results
 //! back in order. This crate builds the same thing in Rust three ways, from "let a library do it"

@@ -1,8 +1,6 @@
 //! Exercise 1: how many workers a pool should have.
 
 use std::fmt;
-use std::num::NonZeroUsize;
-use std::thread;
 
 /// Why a requested pool size was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,14 +30,12 @@ impl std::error::Error for PoolSizeError {}
 
 /// The number of threads this process can run at once: Python's `multiprocessing.cpu_count()`.
 ///
-/// Reads [`std::thread::available_parallelism`], which also honours CPU quotas and affinity
-/// masks (a container limited to 2 cores reports 2, not the host's 64). When the platform cannot
-/// tell, assume 1 rather than fail.
-// ANCHOR: cpu_count
+/// Read it from [`std::thread::available_parallelism`], which also honours CPU quotas and
+/// affinity masks (a container limited to 2 cores reports 2, not the host's 64). When the
+/// platform cannot tell, return 1 rather than fail.
 pub fn cpu_count() -> usize {
-    thread::available_parallelism().map_or(1, NonZeroUsize::get)
+    todo!("Exercise 1.1: read book/src/lesson1.md#pool-size")
 }
-// ANCHOR_END: cpu_count
 
 /// Decides a pool's size from an optional request, such as a `--threads` flag or an
 /// environment variable.
@@ -50,13 +46,6 @@ pub fn cpu_count() -> usize {
 /// - `0`: [`PoolSizeError::Zero`].
 /// - Anything else: [`PoolSizeError::NotANumber`] holding the text as given.
 pub fn pool_size(requested: Option<&str>) -> Result<usize, PoolSizeError> {
-    let text = requested.map(str::trim).unwrap_or("");
-    if text.is_empty() || text.eq_ignore_ascii_case("auto") {
-        return Ok(cpu_count());
-    }
-    match text.parse::<usize>() {
-        Ok(0) => Err(PoolSizeError::Zero),
-        Ok(n) => Ok(n),
-        Err(_) => Err(PoolSizeError::NotANumber(requested.unwrap_or("").to_string())),
-    }
+    let _ = requested;
+    todo!("Exercise 1.1: read book/src/lesson1.md#pool-size")
 }

@@ -28,7 +28,9 @@ pub enum PoolError {
 impl fmt::Display for PoolError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PoolError::NoWorkers => write!(f, "a pool needs at least 1 worker, but 0 were asked for"),
+            PoolError::NoWorkers => {
+                write!(f, "a pool needs at least 1 worker, but 0 were asked for")
+            }
             PoolError::Spawn(err) => write!(f, "could not start a worker thread: {err}"),
         }
     }
@@ -133,12 +135,11 @@ impl Pool {
     {
         let (reply, outcome) = crossbeam_channel::bounded(1);
         self.submit(Box::new(move || {
-            let result = panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| {
-                TaskPanicked {
+            let result =
+                panic::catch_unwind(AssertUnwindSafe(task)).map_err(|payload| TaskPanicked {
                     item: None,
                     message: panic_message(payload.as_ref()),
-                }
-            });
+                });
             // The caller may have dropped its handle; then nobody wants the result.
             let _ = reply.send(result);
         }));
@@ -161,7 +162,12 @@ impl Pool {
     /// If calls panic, the error names the first such item in input order; every other item
     /// still runs, and the pool stays usable. Panics if `chunk_size` is 0, like
     /// [`slice::chunks`].
-    pub fn map<T, U, F>(&self, f: F, items: Vec<T>, chunk_size: usize) -> Result<Vec<U>, TaskPanicked>
+    pub fn map<T, U, F>(
+        &self,
+        f: F,
+        items: Vec<T>,
+        chunk_size: usize,
+    ) -> Result<Vec<U>, TaskPanicked>
     where
         F: Fn(T) -> U + Send + Sync + 'static,
         T: Send + 'static,

@@ -57,6 +57,8 @@ pub fn pool_size(requested: Option<&str>) -> Result<usize, PoolSizeError> {
     match text.parse::<usize>() {
         Ok(0) => Err(PoolSizeError::Zero),
         Ok(n) => Ok(n),
-        Err(_) => Err(PoolSizeError::NotANumber(requested.unwrap_or("").to_string())),
+        Err(_) => Err(PoolSizeError::NotANumber(
+            requested.unwrap_or("").to_string(),
+        )),
     }
 }

@@ -10,7 +10,11 @@ use rayon::prelude::*;
 /// `with Pool(n) as p: p.map(f, items)` does in Python, so its start-up cost is part of the call.
 /// Fails only when the operating system refuses to start the threads.
 // ANCHOR: parallel_map
-pub fn parallel_map<T, U, F>(threads: usize, items: &[T], f: F) -> Result<Vec<U>, ThreadPoolBuildError>
+pub fn parallel_map<T, U, F>(
+    threads: usize,
+    items: &[T],
+    f: F,
+) -> Result<Vec<U>, ThreadPoolBuildError>
 where
     T: Sync,
     U: Send,

@@ -56,7 +56,10 @@ pub fn factorial(n: u32) -> BigUint {
 ///
 /// Panics if `low >= high`, since the range would be empty.
 pub fn random_inputs(count: usize, low: u32, high: u32, seed: u64) -> Vec<u32> {
-    assert!(low < high, "random_inputs needs low < high, got {low}..{high}");
+    assert!(
+        low < high,
+        "random_inputs needs low < high, got {low}..{high}"
+    );
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..count).map(|_| rng.random_range(low..high)).collect()
 }

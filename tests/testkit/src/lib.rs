@@ -14,7 +14,7 @@ mod rendezvous;
 mod tracking;
 mod within;
 
-pub use rendezvous::{Rendezvous, Signal};
+pub use rendezvous::{Rendezvous, ReverseFinish, Signal, Stranded};
 pub use tracking::{HighWater, ThreadIds};
 pub use within::within;
 
@@ -26,6 +26,16 @@ use std::time::Duration;
 /// limit is only ever reached by a wrong one, so a long limit costs nothing on a passing run and
 /// keeps a loaded CI machine from turning a slow scheduler into a failure.
 pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Burns CPU for `iterations` rounds of a loop the optimizer may not remove, so a test can hold
+/// a task busy without depending on any exercise's code.
+pub fn spin(iterations: u64) -> u64 {
+    let mut count = 0;
+    for _ in 0..iterations {
+        count = std::hint::black_box(count + 1);
+    }
+    count
+}
 
 /// A pointer to the book for a failure message: `see(1, "own-pool")` reads
 /// "see the book: book/src/lesson1.md#own-pool".

@@ -6,12 +6,20 @@ use std::time::{Duration, Instant};
 /// `std::sync::Barrier` waits forever, which turns a serial implementation into a hung test. Here
 /// each arrival waits at most the given limit for the others, so a pool that runs tasks one at a
 /// time fails with an error instead. A rendezvous is single-use: once everybody has met, later
-/// arrivals pass straight through.
+/// arrivals pass straight through. Once one party gives up the rendezvous is broken and every
+/// later arrival gives up at once, so a serial implementation costs one time limit, not one per
+/// task.
 #[derive(Debug)]
 pub struct Rendezvous {
     parties: usize,
-    arrived: Mutex<usize>,
+    state: Mutex<Meeting>,
     all_here: Condvar,
+}
+
+#[derive(Debug, Default)]
+struct Meeting {
+    arrived: usize,
+    broken: bool,
 }
 
 /// Why a [`Rendezvous::meet`] gave up.
@@ -38,7 +46,7 @@ impl Rendezvous {
     pub fn new(parties: usize) -> Self {
         Rendezvous {
             parties,
-            arrived: Mutex::new(0),
+            state: Mutex::new(Meeting::default()),
             all_here: Condvar::new(),
         }
     }
@@ -46,27 +54,31 @@ impl Rendezvous {
     /// Arrives and waits until every party has arrived, or until `limit` has passed.
     pub fn meet(&self, limit: Duration) -> Result<(), Stranded> {
         let deadline = Instant::now() + limit;
-        let mut arrived = self.arrived.lock().unwrap_or_else(|e| e.into_inner());
-        *arrived += 1;
-        if *arrived >= self.parties {
+        let mut meeting = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        meeting.arrived += 1;
+        if meeting.arrived >= self.parties {
             self.all_here.notify_all();
             return Ok(());
         }
-        while *arrived < self.parties {
+        loop {
             let now = Instant::now();
-            if now >= deadline {
+            if meeting.broken || now >= deadline {
+                meeting.broken = true;
+                self.all_here.notify_all();
                 return Err(Stranded {
-                    arrived: *arrived,
+                    arrived: meeting.arrived,
                     parties: self.parties,
                 });
             }
-            arrived = self
+            meeting = self
                 .all_here
-                .wait_timeout(arrived, deadline - now)
+                .wait_timeout(meeting, deadline - now)
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
+            if meeting.arrived >= self.parties {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 }
 
@@ -100,5 +112,40 @@ impl Signal {
             .wait_timeout_while(raised, limit, |raised| !*raised)
             .unwrap_or_else(|e| e.into_inner());
         *raised
+    }
+}
+
+/// Forces tasks to finish in reverse input order: the task for item `i` may finish only after
+/// the task for item `i + 1` has.
+///
+/// A map that hands results back in completion order, instead of input order, then returns them
+/// reversed, which a test can see without any timing. Needs every item in flight at once, so
+/// use it with as many workers as items.
+#[derive(Debug)]
+pub struct ReverseFinish {
+    finished: Vec<Signal>,
+}
+
+impl ReverseFinish {
+    /// Orders the finishing of `items` tasks.
+    pub fn new(items: usize) -> Self {
+        ReverseFinish {
+            finished: (0..items).map(|_| Signal::new()).collect(),
+        }
+    }
+
+    /// Called by the task for item `index` when its work is done: waits for item `index + 1` to
+    /// finish, then marks `index` finished. Panics, with a message for the student, if the wait
+    /// exceeds `limit`, which means the items were not all running at once.
+    pub fn finish(&self, index: usize, limit: Duration) {
+        if let Some(next) = self.finished.get(index + 1) {
+            assert!(
+                next.wait(limit),
+                "item {index} waited {limit:?} for item {} to finish, but it never did: \
+                 the items are not running at the same time",
+                index + 1
+            );
+        }
+        self.finished[index].raise();
     }
 }

@@ -24,7 +24,9 @@ where
         .expect("the test could not start a thread");
     match finished.recv_timeout(limit) {
         Ok(value) => {
-            runner.join().expect("the runner thread ended after sending its result");
+            runner
+                .join()
+                .expect("the runner thread ended after sending its result");
             value
         }
         Err(mpsc::RecvTimeoutError::Disconnected) => match runner.join() {

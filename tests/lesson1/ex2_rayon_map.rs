@@ -1,0 +1,113 @@
+//! Exercise 2: an ordered parallel map on a rayon pool of exactly `n` threads.
+
+use std::sync::Mutex;
+
+use proptest::prelude::*;
+use subject::parallel_map;
+use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, ThreadIds};
+
+#[test]
+fn runs_on_a_pool_of_exactly_the_requested_size() {
+    for threads in 1..=4 {
+        let sizes_seen = Mutex::new(Vec::new());
+        let items: Vec<u32> = (0..16).collect();
+        parallel_map(threads, &items, |_| {
+            sizes_seen
+                .lock()
+                .unwrap()
+                .push(rayon::current_num_threads());
+        })
+        .expect("building a rayon pool failed");
+        let sizes_seen = sizes_seen.into_inner().unwrap();
+        assert!(
+            sizes_seen.iter().all(|&size| size == threads),
+            "parallel_map({threads}, ..) ran its calls on pools of {sizes_seen:?} threads: build a \
+             pool with ThreadPoolBuilder::num_threads({threads}) and run the map inside \
+             pool.install(..), not on rayon's global pool; {}",
+            super::see("rayon-map")
+        );
+    }
+}
+
+#[test]
+fn n_threads_run_n_items_at_once() {
+    for threads in 2..=4 {
+        let all_running = Rendezvous::new(threads);
+        let workers = ThreadIds::new();
+        let items: Vec<usize> = (0..threads).collect();
+        let met = parallel_map(threads, &items, |_| {
+            workers.record();
+            all_running.meet(PATIENCE)
+        })
+        .expect("building a rayon pool failed");
+        for outcome in met {
+            if let Err(stranded) = outcome {
+                panic!(
+                    "{threads} items on {threads} threads never ran all at once ({stranded}): the \
+                     calls ran one at a time; {}",
+                    super::see("rayon-map")
+                );
+            }
+        }
+        assert_eq!(
+            workers.count(),
+            threads,
+            "each item should have had a thread of its own"
+        );
+    }
+}
+
+#[test]
+fn never_more_calls_at_once_than_threads() {
+    let in_flight = HighWater::new();
+    let items: Vec<u64> = (0..64).collect();
+    parallel_map(2, &items, |&x| {
+        let _inside = in_flight.enter();
+        testkit::spin(1_000 + x)
+    })
+    .expect("building a rayon pool failed");
+    assert!(
+        in_flight.highest() <= 2,
+        "a pool of 2 threads ran {} calls at once; {}",
+        in_flight.highest(),
+        super::see("rayon-map")
+    );
+}
+
+#[test]
+fn results_keep_input_order_when_later_items_finish_first() {
+    let order = ReverseFinish::new(2);
+    let results = parallel_map(2, &[10, 20], |&x| {
+        order.finish(x / 10 - 1, PATIENCE);
+        x
+    })
+    .expect("building a rayon pool failed");
+    assert_eq!(
+        results,
+        vec![10, 20],
+        "item 1 finished before item 0, and the results came back in finishing order: collect \
+         them in input order instead; {}",
+        super::see("rayon-map")
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn equals_the_sequential_map(
+        threads in 1usize..=8,
+        items in proptest::collection::vec(any::<i32>(), 0..300),
+    ) {
+        let expected: Vec<i64> = items.iter().map(|&x| i64::from(x) * 3 - 1).collect();
+        let got = parallel_map(threads, &items, |&x| i64::from(x) * 3 - 1)
+            .expect("building a rayon pool failed");
+        prop_assert_eq!(
+            got,
+            expected,
+            "parallel_map({}, ..) differs from items.iter().map(f); {}",
+            threads,
+            super::see("rayon-map")
+        );
+    }
+}
