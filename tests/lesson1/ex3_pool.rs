@@ -92,6 +92,7 @@ fn map_of_no_items_is_empty() {
     assert_eq!(results, Ok(Vec::new()));
 }
 
+// ANCHOR: order_test
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
     let pool = pool(2);
@@ -115,6 +116,8 @@ fn results_keep_input_order_when_later_items_finish_first() {
     );
 }
 
+// ANCHOR_END: order_test
+// ANCHOR: rendezvous_test
 #[test]
 fn n_workers_run_n_tasks_at_once() {
     for workers in 2..=4 {
@@ -144,6 +147,7 @@ fn n_workers_run_n_tasks_at_once() {
     }
 }
 
+// ANCHOR_END: rendezvous_test
 #[test]
 fn never_more_tasks_at_once_than_workers() {
     let pool = pool(3);

@@ -98,6 +98,7 @@ pub struct MapResult<U> {
 }
 
 impl Pool {
+    // ANCHOR: pool_new
     /// Starts a pool of `workers` threads, each taking jobs from one shared channel until the
     /// channel is closed.
     ///
@@ -107,12 +108,14 @@ impl Pool {
         let _ = workers;
         todo!("Exercise 1.3: read book/src/lesson1.md#own-pool")
     }
+    // ANCHOR_END: pool_new
 
     /// The number of worker threads.
     pub fn workers(&self) -> usize {
         todo!("Exercise 1.3: read book/src/lesson1.md#own-pool")
     }
 
+    // ANCHOR: pool_apply_async
     /// Queues `task` and returns at once with a handle to its result.
     ///
     /// If the task panics, [`AsyncResult::get`] returns [`TaskPanicked`] with `item: None` and
@@ -125,6 +128,7 @@ impl Pool {
         let _ = task;
         todo!("Exercise 1.3: read book/src/lesson1.md#own-pool")
     }
+    // ANCHOR_END: pool_apply_async
 
     /// Runs `task` on a worker and waits for its result: `apply_async(task).get()`.
     pub fn apply<F, T>(&self, task: F) -> Result<T, TaskPanicked>
@@ -136,6 +140,7 @@ impl Pool {
         todo!("Exercise 1.3: read book/src/lesson1.md#own-pool")
     }
 
+    // ANCHOR: pool_map
     /// Applies `f` to every item, `chunk_size` items per job, and waits for the results, which
     /// come back in input order.
     ///
@@ -156,6 +161,7 @@ impl Pool {
         let _ = (f, items, chunk_size);
         todo!("Exercise 1.3: read book/src/lesson1.md#own-pool")
     }
+    // ANCHOR_END: pool_map
 
     /// Like [`Pool::map`], but returns at once with a handle to the results.
     ///

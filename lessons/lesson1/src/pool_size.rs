@@ -28,6 +28,7 @@ impl fmt::Display for PoolSizeError {
 
 impl std::error::Error for PoolSizeError {}
 
+// ANCHOR: cpu_count
 /// The number of threads this process can run at once: Python's `multiprocessing.cpu_count()`.
 ///
 /// Read it from [`std::thread::available_parallelism`], which also honours CPU quotas and
@@ -36,7 +37,9 @@ impl std::error::Error for PoolSizeError {}
 pub fn cpu_count() -> usize {
     todo!("Exercise 1.1: read book/src/lesson1.md#pool-size")
 }
+// ANCHOR_END: cpu_count
 
+// ANCHOR: pool_size
 /// Decides a pool's size from an optional request, such as a `--threads` flag or an
 /// environment variable.
 ///
@@ -49,3 +52,4 @@ pub fn pool_size(requested: Option<&str>) -> Result<usize, PoolSizeError> {
     let _ = requested;
     todo!("Exercise 1.1: read book/src/lesson1.md#pool-size")
 }
+// ANCHOR_END: pool_size

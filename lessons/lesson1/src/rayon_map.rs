@@ -2,6 +2,7 @@
 
 use rayon::ThreadPoolBuildError;
 
+// ANCHOR: parallel_map
 /// Applies `f` to every item on a fresh rayon pool of exactly `threads` threads and returns the
 /// results in input order.
 ///
@@ -25,3 +26,4 @@ where
     let _ = (threads, items, f);
     todo!("Exercise 1.2: read book/src/lesson1.md#rayon-map")
 }
+// ANCHOR_END: parallel_map

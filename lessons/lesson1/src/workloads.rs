@@ -17,6 +17,7 @@ pub fn sort_random(n: usize, seed: u64) -> Vec<f64> {
     todo!("Exercise 1.4: read book/src/lesson1.md#workloads")
 }
 
+// ANCHOR: busy_loop
 /// Spins through `iterations` rounds of a loop that the optimizer may not remove, and returns
 /// `iterations`: seed 001's "loop 3 million times" stand-in for real computation.
 ///
@@ -26,7 +27,9 @@ pub fn busy_loop(iterations: u64) -> u64 {
     let _ = iterations;
     todo!("Exercise 1.4: read book/src/lesson1.md#workloads")
 }
+// ANCHOR_END: busy_loop
 
+// ANCHOR: factorial
 /// The exact value of `n!`: seed 003's task, which Python computes with unbounded integers.
 ///
 /// 21! no longer fits a `u64` and 35! no longer fits a `u128`, so return a
@@ -35,6 +38,7 @@ pub fn factorial(n: u32) -> num_bigint::BigUint {
     let _ = n;
     todo!("Exercise 1.4: read book/src/lesson1.md#workloads")
 }
+// ANCHOR_END: factorial
 
 /// `count` integers drawn uniformly from `low..high` by a generator seeded with `seed`: seed
 /// 003's `np.random.randint(1, 100, size=1_000_000)` is `random_inputs(1_000_000, 1, 100, seed)`.
