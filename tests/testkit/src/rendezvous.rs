@@ -56,6 +56,13 @@ impl Rendezvous {
         let deadline = Instant::now() + limit;
         let mut meeting = self.state.lock().unwrap_or_else(|e| e.into_inner());
         meeting.arrived += 1;
+        let stranded = |meeting: &Meeting| Stranded {
+            arrived: meeting.arrived,
+            parties: self.parties,
+        };
+        if meeting.broken {
+            return Err(stranded(&meeting));
+        }
         if meeting.arrived >= self.parties {
             self.all_here.notify_all();
             return Ok(());
@@ -65,10 +72,7 @@ impl Rendezvous {
             if meeting.broken || now >= deadline {
                 meeting.broken = true;
                 self.all_here.notify_all();
-                return Err(Stranded {
-                    arrived: meeting.arrived,
-                    parties: self.parties,
-                });
+                return Err(stranded(&meeting));
             }
             meeting = self
                 .all_here
