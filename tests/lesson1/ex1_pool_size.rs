@@ -59,6 +59,8 @@ fn text_that_is_not_a_number_is_quoted_back() {
 }
 
 proptest! {
+    #![proptest_config(testkit::proptest_config(256))]
+
     #[test]
     fn an_explicit_count_wins(n in 1usize..=4096, pad_left in 0usize..3, pad_right in 0usize..3) {
         let text = format!("{}{n}{}", " ".repeat(pad_left), " ".repeat(pad_right));

@@ -92,7 +92,7 @@ fn results_keep_input_order_when_later_items_finish_first() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(testkit::proptest_config(64))]
 
     #[test]
     fn equals_the_sequential_map(

@@ -215,7 +215,7 @@ fn a_panic_in_map_names_the_first_failing_item() {
         move || {
             pool.map(
                 |x: u32| {
-                    assert!(x % 13 != 0 || x == 0, "item {x} is unlucky");
+                    assert!(x == 0 || !x.is_multiple_of(13), "item {x} is unlucky");
                     x
                 },
                 (0..40).collect(),
@@ -331,7 +331,7 @@ fn default_chunk_size_follows_pythons_rule() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(64))]
+    #![proptest_config(testkit::proptest_config(64))]
 
     #[test]
     fn map_equals_the_sequential_map(

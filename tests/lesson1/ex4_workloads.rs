@@ -80,6 +80,8 @@ fn random_inputs_cover_the_half_open_range() {
 }
 
 proptest! {
+    #![proptest_config(testkit::proptest_config(256))]
+
     #[test]
     fn square_squares(x in 0u64..=u64::from(u32::MAX)) {
         prop_assert_eq!(square(x), x * x);

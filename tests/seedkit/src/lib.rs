@@ -173,7 +173,7 @@ mod tests {
     fn seconds_pick_a_readable_unit() {
         assert_eq!(human_seconds(2.5), "2.50 s");
         assert_eq!(human_seconds(0.0125), "12.50 ms");
-        assert_eq!(human_seconds(0.000_0421), "42.1 µs");
+        assert_eq!(human_seconds(0.000_042_1), "42.1 µs");
         assert_eq!(human_seconds(0.000_000_085), "85 ns");
     }
 

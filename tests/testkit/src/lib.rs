@@ -27,6 +27,20 @@ use std::time::Duration;
 /// keeps a loaded CI machine from turning a slow scheduler into a failure.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
+/// The proptest settings every suite uses: `cases` random cases per property, and no
+/// regression files.
+///
+/// proptest normally saves each failing case next to the test's source so it is retried first
+/// next time. Here the sources are shared by the stubs, whose properties all fail until solved,
+/// and the reference; saved cases would litter the instructor's tree with the stubs' failures.
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    }
+}
+
 /// Burns CPU for `iterations` rounds of a loop the optimizer may not remove, so a test can hold
 /// a task busy without depending on any exercise's code.
 pub fn spin(iterations: u64) -> u64 {

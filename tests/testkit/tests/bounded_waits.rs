@@ -26,7 +26,13 @@ fn a_rendezvous_opens_when_everyone_arrives() {
 #[test]
 fn a_lonely_party_gives_up_and_breaks_the_rendezvous() {
     let meeting = Rendezvous::new(2);
-    assert_eq!(meeting.meet(SHORT), Err(Stranded { arrived: 1, parties: 2 }));
+    assert_eq!(
+        meeting.meet(SHORT),
+        Err(Stranded {
+            arrived: 1,
+            parties: 2
+        })
+    );
     // A later arrival does not wait another full limit for a meeting that already failed.
     assert!(meeting.meet(testkit::PATIENCE * 100).is_err());
 }
@@ -58,7 +64,10 @@ fn reverse_finish_lets_the_last_item_go_first() {
 fn reverse_finish_fails_when_items_run_one_at_a_time() {
     let order = ReverseFinish::new(2);
     let outcome = std::panic::catch_unwind(|| order.finish(0, SHORT));
-    assert!(outcome.is_err(), "item 0 cannot finish while item 1 never runs");
+    assert!(
+        outcome.is_err(),
+        "item 0 cannot finish while item 1 never runs"
+    );
 }
 
 #[test]
@@ -74,14 +83,21 @@ fn within_names_what_it_waited_for() {
         })
     });
     let payload = outcome.expect_err("a call that never ends must fail the test");
-    let message = payload.downcast_ref::<String>().expect("a formatted message");
-    assert!(message.contains("the stuck call") && message.contains("on purpose"), "{message}");
+    let message = payload
+        .downcast_ref::<String>()
+        .expect("a formatted message");
+    assert!(
+        message.contains("the stuck call") && message.contains("on purpose"),
+        "{message}"
+    );
 }
 
 #[test]
 fn within_passes_a_panic_on() {
     let outcome = std::panic::catch_unwind(|| {
-        within(testkit::PATIENCE, "a failing check", "", || panic!("inner assertion"))
+        within(testkit::PATIENCE, "a failing check", "", || {
+            panic!("inner assertion")
+        })
     });
     let payload = outcome.expect_err("the inner panic must reach the test");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"inner assertion"));
