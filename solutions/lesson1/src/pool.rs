@@ -187,13 +187,19 @@ impl Pool {
         assert!(chunk_size > 0, "Pool::map needs a chunk size of at least 1");
         let f = Arc::new(f);
         let mut chunks = Vec::with_capacity(items.len().div_ceil(chunk_size));
-        let mut items = items.into_iter().enumerate().peekable();
-        while items.peek().is_some() {
-            let chunk: Vec<(usize, T)> = items.by_ref().take(chunk_size).collect();
+        let mut items = items.into_iter();
+        let mut first_index = 0;
+        loop {
+            let chunk: Vec<T> = items.by_ref().take(chunk_size).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let start = first_index;
+            first_index += chunk.len();
             let (reply, outcome) = crossbeam_channel::bounded(1);
             let f = Arc::clone(&f);
             self.submit(Box::new(move || {
-                let _ = reply.send(run_chunk(&*f, chunk));
+                let _ = reply.send(run_chunk(&*f, start, chunk));
             }));
             chunks.push(outcome);
         }
@@ -210,12 +216,12 @@ impl Pool {
     }
 }
 
-/// Calls `f` on every item of a chunk, catching panics item by item so that every item runs and
-/// the first failure in input order is the one reported.
-fn run_chunk<T, U>(f: &impl Fn(T) -> U, chunk: Vec<(usize, T)>) -> ChunkOutcome<U> {
+/// Calls `f` on every item of a chunk whose first item has input index `start`, catching panics
+/// item by item so that every item runs and the first failure in input order is the one reported.
+fn run_chunk<T, U>(f: &impl Fn(T) -> U, start: usize, chunk: Vec<T>) -> ChunkOutcome<U> {
     let mut results = Vec::with_capacity(chunk.len());
     let mut first_panic = None;
-    for (index, item) in chunk {
+    for (index, item) in (start..).zip(chunk) {
         match panic::catch_unwind(AssertUnwindSafe(|| f(item))) {
             Ok(value) => results.push(value),
             Err(payload) => {
