@@ -169,7 +169,7 @@ impl PackageTests<'_> {
             cmd = cmd.env("CARGO_TARGET_DIR", dir);
         }
         if self.failures_expected {
-            cmd = cmd.env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1");
+            cmd = cmd.quiet_env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1");
         }
         cmd
     }
@@ -182,9 +182,13 @@ impl PackageTests<'_> {
 
     /// Compiles the package's tests, then runs them all (`--no-fail-fast`).
     pub fn run(&self) -> Result<TestReport> {
-        let build = self
-            .cargo()
-            .args(["test", "-p", self.package, "--no-run", "--message-format=json"]);
+        let build = self.cargo().args([
+            "test",
+            "-p",
+            self.package,
+            "--no-run",
+            "--message-format=json",
+        ]);
         self.announce(&build);
         let build = Build::run(&build)?;
         if !build.success() {

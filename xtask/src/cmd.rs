@@ -92,7 +92,8 @@ pub struct Cmd {
     shown_as: String,
     args: Vec<OsString>,
     dir: PathBuf,
-    envs: Vec<(OsString, OsString)>,
+    /// Variables to set, and whether [`Cmd::display`] shows them.
+    envs: Vec<(OsString, OsString, bool)>,
     echo: Echo,
 }
 
@@ -138,10 +139,18 @@ impl Cmd {
         self
     }
 
-    /// Sets an environment variable for the command.
+    /// Sets an environment variable for the command; [`Cmd::display`] shows it.
     pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
         self.envs
-            .push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+            .push((key.as_ref().to_owned(), value.as_ref().to_owned(), true));
+        self
+    }
+
+    /// Sets an environment variable that only tunes how the command runs, so
+    /// [`Cmd::display`] leaves it out to keep the shown command short.
+    pub fn quiet_env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.envs
+            .push((key.as_ref().to_owned(), value.as_ref().to_owned(), false));
         self
     }
 
@@ -150,7 +159,7 @@ impl Cmd {
     pub fn streamed(mut self) -> Self {
         self.echo = Echo::Stream;
         if std::io::stdout().is_terminal() && std::env::var_os("CARGO_TERM_COLOR").is_none() {
-            self = self.env("CARGO_TERM_COLOR", "always");
+            self = self.quiet_env("CARGO_TERM_COLOR", "always");
         }
         self
     }
@@ -159,8 +168,8 @@ impl Cmd {
     /// variables set for it come first, as a shell would take them.
     pub fn display(&self) -> String {
         let mut shown = String::new();
-        for (key, value) in &self.envs {
-            if key != "CARGO_TERM_COLOR" && key != "PROPTEST_DISABLE_FAILURE_PERSISTENCE" {
+        for (key, value, shown_env) in &self.envs {
+            if *shown_env {
                 let _ = write!(
                     shown,
                     "{}={} ",
@@ -188,7 +197,7 @@ impl Cmd {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for (key, value) in &self.envs {
+        for (key, value, _) in &self.envs {
             command.env(key, value);
         }
         let mut child = command.spawn().with_context(|| {
@@ -202,8 +211,14 @@ impl Cmd {
 
         let (sender, receiver) = mpsc::channel();
         let readers = [
-            child.stdout.take().map(|out| reader(out, Stream::Stdout, sender.clone())),
-            child.stderr.take().map(|err| reader(err, Stream::Stderr, sender.clone())),
+            child
+                .stdout
+                .take()
+                .map(|out| reader(out, Stream::Stdout, sender.clone())),
+            child
+                .stderr
+                .take()
+                .map(|err| reader(err, Stream::Stderr, sender.clone())),
         ];
         drop(sender);
 
@@ -286,7 +301,8 @@ mod tests {
     fn display_reads_like_a_shell_command() {
         let cmd = Cmd::new("/usr/bin/cargo", Path::new("."))
             .args(["test", "-p", "lesson1", "--", "has space"])
-            .env("CARGO_TARGET_DIR", "target/x");
+            .env("CARGO_TARGET_DIR", "target/x")
+            .quiet_env("CARGO_TERM_COLOR", "always");
         assert_eq!(
             cmd.display(),
             "CARGO_TARGET_DIR=target/x cargo test -p lesson1 -- 'has space'"

@@ -59,8 +59,7 @@ pub fn discover(root: &Path) -> Result<Vec<u32>> {
 /// `lesson12` gives 12.
 fn lesson_number(dir_name: &str) -> Option<u32> {
     let digits = dir_name.strip_prefix("lesson")?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0')
-    {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
         return None;
     }
     digits.parse().ok()
@@ -365,18 +364,27 @@ anchor = "own-pool"
         assert_eq!(discover(&root).unwrap(), [2, 10]);
 
         let error = format!("{:#}", Lesson::load(&root, 2).unwrap_err());
-        assert!(error.contains("tests/lesson2/lesson.toml is missing"), "{error}");
+        assert!(
+            error.contains("tests/lesson2/lesson.toml is missing"),
+            "{error}"
+        );
 
         fs::create_dir_all(root.join("tests/lesson2")).unwrap();
         let text = LESSON1.replace("number = 1", "number = 2");
         fs::write(root.join("tests/lesson2/lesson.toml"), text).unwrap();
         let lesson = Lesson::load(&root, 2).unwrap();
         let error = format!("{:#}", lesson.check_solution(&root).unwrap_err());
-        assert!(error.contains("solutions/lesson2/Cargo.toml is missing"), "{error}");
+        assert!(
+            error.contains("solutions/lesson2/Cargo.toml is missing"),
+            "{error}"
+        );
 
         fs::write(root.join("tests/lesson2/lesson.toml"), "number = 2\n").unwrap();
         let error = format!("{:#}", Lesson::load(&root, 2).unwrap_err());
-        assert!(error.starts_with("tests/lesson2/lesson.toml is not a valid"), "{error}");
+        assert!(
+            error.starts_with("tests/lesson2/lesson.toml is not a valid"),
+            "{error}"
+        );
         assert!(error.contains("missing field `title`"), "{error}");
 
         let wrong = "[package]\nname = \"pools\"\n";

@@ -120,11 +120,11 @@ impl Parser {
     }
 
     fn line(&mut self, line: &str) {
-        if let Some(name) = block_header(line) {
-            if let Some(&index) = self.failed_here.get(name) {
-                self.block = Some(index);
-                return;
-            }
+        // Only a header naming a test that failed in this section starts a block, so a line
+        // of a test's own output that merely looks like one does not.
+        if let Some(&index) = block_header(line).and_then(|name| self.failed_here.get(name)) {
+            self.block = Some(index);
+            return;
         }
         if let Some(index) = self.block {
             // The block ends at the list of failures (or of successes, with --show-output).
@@ -373,7 +373,10 @@ all doctests ran in 0.22s; merged doctests compilation took 0.16s
     #[test]
     fn names_give_their_exercise() {
         let run = TestRun::parse(STUB_RUN);
-        assert_eq!(find(&run, "suite::ex1_add::adds").exercise(), Some("ex1_add"));
+        assert_eq!(
+            find(&run, "suite::ex1_add::adds").exercise(),
+            Some("ex1_add")
+        );
         assert_eq!(find(&run, "src/lib.rs - mul (line 10)").exercise(), None);
         let root = TestCase {
             name: "suite::at_root".into(),
@@ -428,14 +431,22 @@ some stray line
 test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out
 ";
         let run = TestRun::parse(output);
-        let names: Vec<_> = run.tests.iter().map(|t| (t.name.as_str(), t.outcome)).collect();
-        assert_eq!(names, [("a::b", Outcome::Passed), ("a::c", Outcome::Failed)]);
+        let names: Vec<_> = run
+            .tests
+            .iter()
+            .map(|t| (t.name.as_str(), t.outcome))
+            .collect();
+        assert_eq!(
+            names,
+            [("a::b", Outcome::Passed), ("a::c", Outcome::Failed)]
+        );
         assert!(run.complete());
     }
 
     #[test]
     fn a_truncated_run_is_not_complete() {
-        let output = "running 2 tests\ntest a ... ok\ntest result: ok. 2 passed; 0 failed; 0 ignored\n";
+        let output =
+            "running 2 tests\ntest a ... ok\ntest result: ok. 2 passed; 0 failed; 0 ignored\n";
         assert!(!TestRun::parse(output).complete());
         assert!(TestRun::parse("").complete());
     }

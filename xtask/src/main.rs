@@ -1,2 +1,124 @@
-//! placeholder
-fn main() {}
+//! The course's own commands, run as `cargo xtask <command>` from anywhere in the workspace.
+//!
+//! - `cargo xtask ci`: everything continuous integration must prove.
+//! - `cargo xtask progress`: a student's progress, exercise by exercise, and what to do next.
+//! - `cargo xtask book`: builds the course book with the pinned mdbook.
+
+mod book;
+mod cargo;
+mod ci;
+mod cmd;
+mod lessons;
+mod libtest;
+mod mutants;
+mod offline;
+mod progress;
+mod report;
+mod scratch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+/// The course's own commands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The course's own commands: progress for students, ci and book for maintainers",
+    long_about = None,
+    after_help = "Run `cargo xtask <command> --help` for what each command does."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Shows how far you are in each lesson, and what to do next.
+    ///
+    /// Runs each lesson's tests on your code (`cargo test -p lessonN`) and shows every
+    /// exercise as passing, failing or not started, then points to the next exercise and the
+    /// book section that explains it. Nothing is stored: every run tests afresh.
+    Progress {
+        /// Only this lesson (its number, such as 1).
+        #[arg(long, value_name = "N")]
+        lesson: Option<u32>,
+    },
+    /// Builds the course book (installing the pinned mdbook if needed).
+    ///
+    /// Installs mdbook 0.5.4 with `cargo install --locked` when it is missing or another
+    /// version, builds the book with `mdbook build`, and checks that the pages load nothing
+    /// from the network, so the book reads offline.
+    Book {
+        /// Opens the built book in a browser.
+        #[arg(long)]
+        open: bool,
+        /// The book's directory, the one holding book.toml [default: book/ in the workspace].
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+    /// Runs every check continuous integration needs (for maintainers).
+    ///
+    /// Formatting, clippy, the tests of the solutions and tooling, the benchmarks in test
+    /// mode; for each lesson: the stubs build without warnings and fail every test, the
+    /// reference passes every test of the same suite, the mutants in tests/lessonN/mutants
+    /// are caught; finally the book builds and reads offline. Every step runs even after a
+    /// failure; a summary table ends the run, and the exit code is 1 if any step failed.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let root = lessons::workspace_root()?;
+    match cli.command {
+        Command::Ci => ci::run(&root),
+        Command::Progress { lesson } => {
+            progress::run(&root, lesson)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Book { open, dir } => {
+            let dir = dir.unwrap_or_else(|| root.join("book"));
+            book::command(&root, &dir, open)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn arguments_are_read() {
+        let cli = Cli::try_parse_from(["xtask", "progress", "--lesson", "2"]).unwrap();
+        assert!(matches!(cli.command, Command::Progress { lesson: Some(2) }));
+        let cli = Cli::try_parse_from(["xtask", "book", "--open"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Book {
+                open: true,
+                dir: None
+            }
+        ));
+        assert!(Cli::try_parse_from(["xtask", "progress", "--lesson", "one"]).is_err());
+    }
+}

@@ -1,0 +1,409 @@
+//! The course book: making sure the pinned mdbook is installed, building the book, and checking
+//! that the result reads offline and has the sections the tooling links to.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::cmd::Cmd;
+use crate::lessons::Lesson;
+use crate::offline::{self, Finding};
+use crate::report::plural;
+
+/// The mdbook version the book is written for; `cargo xtask book` installs it when missing.
+pub const MDBOOK_VERSION: &str = "0.5.4";
+
+/// Where a book's parts are, as its `book.toml` says.
+#[derive(Debug, Clone)]
+pub struct Book {
+    /// The directory holding `book.toml`.
+    pub dir: PathBuf,
+    /// The Markdown sources (`[book] src`, by default `src`).
+    pub src_dir: PathBuf,
+    /// The build output (`[build] build-dir`, by default `book`).
+    pub out_dir: PathBuf,
+}
+
+impl Book {
+    /// Reads `dir/book.toml`.
+    pub fn locate(dir: &Path) -> Result<Self> {
+        let config = dir.join("book.toml");
+        ensure!(
+            config.is_file(),
+            "{} is missing: the book is built from the directory that holds its book.toml",
+            config.display()
+        );
+        let text = fs::read_to_string(&config)
+            .with_context(|| format!("could not read {}", config.display()))?;
+        let table: toml::Table = toml::from_str(&text)
+            .with_context(|| format!("{} is not valid TOML", config.display()))?;
+        let setting = |section: &str, key: &str, default: &str| -> Result<PathBuf> {
+            match table.get(section).and_then(|s| s.get(key)) {
+                None => Ok(dir.join(default)),
+                Some(value) => value.as_str().map(|v| dir.join(v)).with_context(|| {
+                    format!(
+                        "{}: `{section}.{key}` must be a path in quotes",
+                        config.display()
+                    )
+                }),
+            }
+        };
+        Ok(Self {
+            dir: dir.to_owned(),
+            src_dir: setting("book", "src", "src")?,
+            out_dir: setting("build", "build-dir", "book")?,
+        })
+    }
+
+    /// Where the HTML lands: the build directory, or its `html/` when the book has several
+    /// renderers.
+    pub fn html_dir(&self) -> PathBuf {
+        let nested = self.out_dir.join("html");
+        if nested.join("index.html").is_file() {
+            nested
+        } else {
+            self.out_dir.clone()
+        }
+    }
+}
+
+/// The `book` command: installs mdbook if needed, builds the book at `dir`, checks it reads
+/// offline, and opens it if asked.
+pub fn command(root: &Path, dir: &Path, open: bool) -> Result<()> {
+    let book = Book::locate(dir)?;
+    let detail = build(root, &book)?;
+    let index = book.html_dir().join("index.html");
+    println!("book: {detail}");
+    if open {
+        open_in_browser(&index);
+    } else {
+        println!("Open {} in a browser to read it.", index.display());
+    }
+    Ok(())
+}
+
+/// Builds `book` with the pinned mdbook and checks the output reads offline. Gives a one-line
+/// summary.
+pub fn build(root: &Path, book: &Book) -> Result<String> {
+    build_html(root, book)?;
+    offline_summary(root, book)
+}
+
+/// Builds `book` with the pinned mdbook, installing it first if needed.
+pub fn build_html(root: &Path, book: &Book) -> Result<()> {
+    let mdbook = ensure_mdbook(root)?;
+    let cmd = Cmd::new(&mdbook, root)
+        .arg("build")
+        .arg(relative(root, &book.dir));
+    println!("$ {}", cmd.display());
+    let output = cmd.run()?;
+    if !output.success() {
+        bail!(
+            "`{}` failed\n{}",
+            cmd.display(),
+            output.combined().trim_end()
+        );
+    }
+    Ok(())
+}
+
+/// Checks the built `book` reads offline, and says so in one line.
+pub fn offline_summary(root: &Path, book: &Book) -> Result<String> {
+    let html = book.html_dir();
+    let checked = check_offline(root, &html)?;
+    Ok(format!(
+        "built in {}; its {} (HTML, CSS) load nothing from the network",
+        relative(root, &html).display(),
+        plural(checked, "file")
+    ))
+}
+
+/// Checks that no HTML or CSS file under `dir` loads anything from the network. Gives how
+/// many files it read.
+pub fn check_offline(root: &Path, dir: &Path) -> Result<usize> {
+    let mut files = Vec::new();
+    collect_files(dir, &mut files)?;
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let extension = file.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let scan: fn(&str) -> Vec<Finding> = match extension {
+            "html" | "htm" => offline::scan_html,
+            "css" => offline::scan_css,
+            _ => continue,
+        };
+        let text = fs::read_to_string(file)
+            .with_context(|| format!("could not read {}", file.display()))?;
+        checked += 1;
+        for finding in scan(&text) {
+            problems.push(format!(
+                "{}:{}: {}",
+                relative(root, file).display(),
+                finding.line,
+                finding.reference
+            ));
+        }
+    }
+    ensure!(
+        checked > 0,
+        "found no HTML in {}: did the build write elsewhere?",
+        dir.display()
+    );
+    if !problems.is_empty() {
+        let total = problems.len();
+        problems.truncate(20);
+        bail!(
+            "the book would not read offline: {} a remote resource\nBundle each file into the \
+             book (its theme or src/) instead, or drop it:\n  {}{}",
+            if total == 1 {
+                "1 reference loads".to_owned()
+            } else {
+                format!("{total} references load")
+            },
+            problems.join("\n  "),
+            if total > 20 { "\n  …" } else { "" }
+        );
+    }
+    Ok(checked)
+}
+
+/// Checks that each lesson's chapter was built and has a heading for every exercise's anchor,
+/// since the progress report and the suites' failure messages link to them.
+pub fn check_anchors(root: &Path, book: &Book, lessons: &[Lesson]) -> Result<String> {
+    let html_dir = book.html_dir();
+    let mut problems = Vec::new();
+    let mut anchors = 0;
+    for lesson in lessons {
+        let chapter = root.join(&lesson.meta.chapter);
+        let Ok(inside) = chapter.strip_prefix(&book.src_dir) else {
+            problems.push(format!(
+                "lesson {}: chapter {} is not inside the book's sources ({})",
+                lesson.number,
+                lesson.meta.chapter,
+                relative(root, &book.src_dir).display()
+            ));
+            continue;
+        };
+        let page = html_dir.join(inside).with_extension("html");
+        let Ok(html) = fs::read_to_string(&page) else {
+            problems.push(format!(
+                "lesson {}: {} was not built: is {} listed in {}?",
+                lesson.number,
+                relative(root, &page).display(),
+                lesson.meta.chapter,
+                relative(root, &book.src_dir.join("SUMMARY.md")).display()
+            ));
+            continue;
+        };
+        let ids = offline::ids(&html);
+        for (index, exercise) in lesson.meta.exercises.iter().enumerate() {
+            anchors += 1;
+            if !ids.contains(&exercise.anchor) {
+                problems.push(format!(
+                    "lesson {}, exercise {} \"{}\": {} has no heading with id `{}` (write the \
+                     heading as `## Title {{#{}}}`)",
+                    lesson.number,
+                    index + 1,
+                    exercise.title,
+                    lesson.meta.chapter,
+                    exercise.anchor,
+                    exercise.anchor
+                ));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{} missing from the book\n  {}",
+            plural(problems.len(), "link target"),
+            problems.join("\n  ")
+        );
+    }
+    Ok(format!(
+        "{} of {} found",
+        plural(anchors, "exercise anchor"),
+        plural(lessons.len(), "lesson")
+    ))
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .with_context(|| format!("could not list {}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect_files(&path, files)?;
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(())
+}
+
+/// The mdbook to run: the pinned version, installed with cargo if it is missing.
+fn ensure_mdbook(root: &Path) -> Result<OsString> {
+    let wanted = format!("mdbook v{MDBOOK_VERSION}");
+    let in_cargo_home = cargo_home().map(|home| {
+        home.join("bin")
+            .join(format!("mdbook{}", std::env::consts::EXE_SUFFIX))
+            .into_os_string()
+    });
+    let candidates: Vec<OsString> = std::iter::once(OsString::from("mdbook"))
+        .chain(in_cargo_home.clone())
+        .collect();
+    let mut found = None;
+    for candidate in &candidates {
+        match version_of(candidate) {
+            Some(version) if version == wanted => return Ok(candidate.clone()),
+            Some(version) => found = found.or(Some(version)),
+            None => {}
+        }
+    }
+    let install = Cmd::cargo(root)
+        .args(["install", "--locked", "mdbook", "--version", MDBOOK_VERSION])
+        .streamed();
+    println!(
+        "The book needs {wanted}, but {}. Installing it (once; this takes a few minutes):",
+        found.map_or_else(
+            || "mdbook is not installed".to_owned(),
+            |other| format!("the mdbook found is {other}")
+        )
+    );
+    println!("$ {}", install.display());
+    let output = install.run()?;
+    ensure!(
+        output.success(),
+        "could not install mdbook {MDBOOK_VERSION} (the output is above); install it by hand \
+         with `{}` and try again",
+        install.display()
+    );
+    // A freshly installed mdbook lands in cargo's bin directory, which may come after another
+    // mdbook on the PATH.
+    for candidate in in_cargo_home.iter().chain(&candidates) {
+        if version_of(candidate).as_deref() == Some(wanted.as_str()) {
+            return Ok(candidate.clone());
+        }
+    }
+    bail!(
+        "installed mdbook {MDBOOK_VERSION}, but cannot find it: add {} to your PATH",
+        cargo_home().map_or_else(
+            || "cargo's bin directory".to_owned(),
+            |home| home.join("bin").display().to_string()
+        )
+    )
+}
+
+/// What `program --version` prints, if it runs.
+fn version_of(program: &OsString) -> Option<String> {
+    let output = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        return Some(PathBuf::from(home));
+    }
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".cargo"))
+}
+
+/// Opens `page` in the system's browser, or says where it is when there is no way to.
+fn open_in_browser(page: &Path) {
+    let openers: &[(&str, &[&str])] = if cfg!(windows) {
+        &[("cmd", &["/C", "start", ""])]
+    } else if cfg!(target_os = "macos") {
+        &[("open", &[])]
+    } else {
+        &[("xdg-open", &[])]
+    };
+    for (program, args) in openers {
+        let opened = Command::new(program)
+            .args(*args)
+            .arg(page)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if opened.is_ok_and(|status| status.success()) {
+            println!("Opened {} in your browser.", page.display());
+            return;
+        }
+    }
+    println!(
+        "Could not open a browser from here; open {} yourself.",
+        page.display()
+    );
+}
+
+/// `path` relative to `root` when it is inside it, for shorter messages.
+fn relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_toml_settings_are_read() {
+        let dir = std::env::temp_dir().join(format!("xtask-book-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let error = format!("{:#}", Book::locate(&dir).unwrap_err());
+        assert!(error.contains("book.toml is missing"), "{error}");
+
+        fs::write(dir.join("book.toml"), "[book]\ntitle = \"x\"\n").unwrap();
+        let book = Book::locate(&dir).unwrap();
+        assert_eq!(book.src_dir, dir.join("src"));
+        assert_eq!(book.out_dir, dir.join("book"));
+
+        let custom = "[book]\nsrc = \"chapters\"\n[build]\nbuild-dir = \"out\"\n";
+        fs::write(dir.join("book.toml"), custom).unwrap();
+        let book = Book::locate(&dir).unwrap();
+        assert_eq!(book.src_dir, dir.join("chapters"));
+        assert_eq!(book.html_dir(), dir.join("out"));
+
+        fs::write(dir.join("book.toml"), "[build]\nbuild-dir = 3\n").unwrap();
+        let error = format!("{:#}", Book::locate(&dir).unwrap_err());
+        assert!(
+            error.contains("`build.build-dir` must be a path"),
+            "{error}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn offline_check_names_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("xtask-offline-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("css")).unwrap();
+        fs::write(
+            dir.join("index.html"),
+            "<html>\n<a href=\"https://x.org\">x</a>",
+        )
+        .unwrap();
+        fs::write(dir.join("css/ok.css"), "body { color: red }").unwrap();
+        assert_eq!(check_offline(&dir, &dir).unwrap(), 2);
+
+        let remote = "body {}\n@import url(https://fonts.example/f.css);\n";
+        fs::write(dir.join("css/fonts.css"), remote).unwrap();
+        let error = format!("{:#}", check_offline(&dir, &dir).unwrap_err());
+        assert!(
+            error.contains("css/fonts.css:2: url(https://fonts.example/f.css)"),
+            "{error}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,646 @@
+//! `cargo xtask ci`: everything continuous integration must prove, step by step.
+//!
+//! Every step runs even after one fails, so the summary shows the whole state at once. Each
+//! step prints its command as it starts; a failing step prints what a maintainer needs to fix
+//! it (a command's output, the tests that went wrong), a passing one only its summary line.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail, ensure};
+
+use crate::book::{self, Book};
+use crate::cargo::{Build, PackageTests, TestReport, first_lines};
+use crate::cmd::{Cmd, Output, Stream};
+use crate::lessons::{self, Lesson};
+use crate::libtest::{Outcome, TestCase, TestRun};
+use crate::mutants;
+use crate::report::{Table, counted, duration, plural, some_names};
+
+/// How a step ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    Ok,
+    Failed,
+    Skipped,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Failed => "FAILED",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+/// One line of the summary.
+struct Step {
+    name: String,
+    status: Status,
+    detail: String,
+    elapsed: Duration,
+}
+
+/// The steps run so far.
+struct Ci<'a> {
+    root: &'a Path,
+    steps: Vec<Step>,
+}
+
+impl<'a> Ci<'a> {
+    /// Runs one step: prints its name, times it, records how it went. A step gives its
+    /// one-line summary, or an error whose first line summarizes it and whose rest (printed
+    /// here) explains it.
+    fn step(&mut self, name: &str, run: impl FnOnce() -> Result<String>) -> bool {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = run();
+        let elapsed = started.elapsed();
+        let (status, detail) = match result {
+            Ok(detail) => {
+                println!("{name}: {detail}");
+                (Status::Ok, detail)
+            }
+            Err(error) => {
+                println!("{name} FAILED: {error:#}");
+                let full = format!("{error:#}");
+                let first = full.lines().next().unwrap_or("").to_owned();
+                (Status::Failed, first)
+            }
+        };
+        self.steps.push(Step {
+            name: name.to_owned(),
+            status,
+            detail,
+            elapsed,
+        });
+        status == Status::Ok
+    }
+
+    fn skip(&mut self, name: &str, why: &str) {
+        println!("\n==> {name}: skipped, {why}");
+        self.steps.push(Step {
+            name: name.to_owned(),
+            status: Status::Skipped,
+            detail: why.to_owned(),
+            elapsed: Duration::ZERO,
+        });
+    }
+
+    fn summary(&self) -> ExitCode {
+        let mut table = Table::new(&["step", "status", "detail", "time"]);
+        for step in &self.steps {
+            // Long details are cut so the table stays readable; the full text is above.
+            let detail = shorten(&step.detail, 72);
+            table.row(&[
+                step.name.as_str(),
+                step.status.label(),
+                detail.as_str(),
+                duration(step.elapsed).as_str(),
+            ]);
+        }
+        let failed = self
+            .steps
+            .iter()
+            .filter(|s| s.status == Status::Failed)
+            .count();
+        println!("\nSummary of cargo xtask ci:\n{}", table.render(2));
+        if failed == 0 {
+            println!("All {} steps passed.", self.steps.len());
+            ExitCode::SUCCESS
+        } else {
+            println!(
+                "{} of {} failed; each one's details are above, under its `==>` line.",
+                plural(failed, "step"),
+                self.steps.len()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Runs every CI step and prints the summary; the exit code says whether all passed.
+pub fn run(root: &Path) -> Result<ExitCode> {
+    let mut ci = Ci {
+        root,
+        steps: Vec::new(),
+    };
+    let cargo = || Cmd::cargo(root);
+
+    ci.step("fmt", || {
+        command_step(cargo().args(["fmt", "--all", "--", "--check"]), |_| {
+            "every file is formatted".to_owned()
+        })
+    });
+    ci.step("clippy", || {
+        command_step(
+            cargo().args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            |_| "no warnings".to_owned(),
+        )
+    });
+    ci.step("test", || command_step(cargo().arg("test"), test_detail));
+    ci.step("test --benches", || {
+        command_step(cargo().args(["test", "--benches"]), |output| {
+            let benches = output
+                .stdout()
+                .lines()
+                .filter(|line| line.starts_with("Testing "))
+                .count();
+            format!("{} ran once each", plural(benches, "benchmark"))
+        })
+    });
+
+    let mut loaded = Vec::new();
+    match lessons::discover(root) {
+        Err(error) => {
+            ci.step("lessons", || Err(error));
+        }
+        Ok(numbers) => {
+            for number in numbers {
+                if let Some(lesson) = lesson_steps(&mut ci, number) {
+                    loaded.push(lesson);
+                }
+            }
+        }
+    }
+
+    let book_dir = root.join("book");
+    let mut built = None;
+    ci.step("book", || {
+        let book = Book::locate(&book_dir)?;
+        book::build_html(root, &book)?;
+        let book = built.insert(book);
+        book::offline_summary(root, book)
+    });
+    match &built {
+        Some(book) => {
+            ci.step("book anchors", || book::check_anchors(root, book, &loaded));
+        }
+        None => ci.skip("book anchors", "the book did not build"),
+    }
+    Ok(ci.summary())
+}
+
+/// A step that runs one command and passes when it exits 0. The command's output is shown
+/// only when it fails; `detail` summarizes a success.
+fn command_step(cmd: Cmd, detail: impl FnOnce(&Output) -> String) -> Result<String> {
+    println!("$ {}", cmd.display());
+    let output = cmd.run()?;
+    if output.success() {
+        return Ok(detail(&output));
+    }
+    for line in &output.lines {
+        if !(line.stream == Stream::Stderr && is_cargo_progress(&line.text)) {
+            println!("{}", line.text);
+        }
+    }
+    let run = TestRun::parse(&output.stdout());
+    let failed: Vec<&str> = run
+        .tests
+        .iter()
+        .filter(|test| test.outcome == Outcome::Failed)
+        .map(|test| test.name.as_str())
+        .collect();
+    if failed.is_empty() {
+        bail!("{}; the output is above", output.status)
+    } else {
+        bail!(
+            "{} failed: {}; the output is above",
+            plural(failed.len(), "test"),
+            some_names(&failed, 3)
+        )
+    }
+}
+
+/// Cargo's progress lines (`Compiling …`, `Checking …`), which say nothing about a failure.
+fn is_cargo_progress(line: &str) -> bool {
+    const PROGRESS: &[&str] = &[
+        "Compiling ",
+        "Checking ",
+        "Documenting ",
+        "Downloading ",
+        "Downloaded ",
+        "Blocking waiting",
+        "Locking ",
+        "Updating ",
+        "Adding ",
+        "Fresh ",
+    ];
+    let line = line.trim_start();
+    PROGRESS.iter().any(|prefix| line.starts_with(prefix))
+}
+
+fn test_detail(output: &Output) -> String {
+    let run = TestRun::parse(&output.stdout());
+    let ignored = run
+        .tests
+        .iter()
+        .filter(|t| t.outcome == Outcome::Ignored)
+        .count();
+    let mut detail = format!(
+        "{} pass in {}",
+        plural(run.tests.len() - ignored, "test"),
+        counted(run.binaries, "test binary", "test binaries")
+    );
+    if ignored > 0 {
+        detail.push_str(&format!(", {ignored} ignored"));
+    }
+    detail
+}
+
+/// The steps for lesson `number`; gives the lesson when its metadata could be read.
+fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
+    let root = ci.root;
+    let mut loaded = None;
+    ci.step(&format!("lesson{number} metadata"), || {
+        let lesson = Lesson::load(root, number)?;
+        let detail = format!(
+            "\"{}\", {}",
+            lesson.meta.title,
+            plural(lesson.meta.exercises.len(), "exercise")
+        );
+        loaded = Some(lesson);
+        Ok(detail)
+    });
+    let lesson = loaded?;
+    let stub = lesson.stub_package();
+    let solution = lesson.solution_package();
+
+    let mut compiles = false;
+    ci.step(&format!("{stub} build"), || {
+        stub_warnings(root, &lesson, &mut compiles)
+    });
+
+    let mut stub_names = None;
+    if compiles {
+        ci.step(&format!("{stub} stubs"), || {
+            let (names, detail) = stub_tests(root, &lesson)?;
+            stub_names = Some(names);
+            Ok(detail)
+        });
+    } else {
+        ci.skip(
+            &format!("{stub} stubs"),
+            &format!("the stubs do not compile (see {stub} build)"),
+        );
+    }
+
+    let mut solution_run = None;
+    let solution_ok = ci.step(&solution, || {
+        lesson.check_solution(root)?;
+        let run = solution_tests(root, &lesson, stub_names.as_ref())?;
+        let detail = format!(
+            "{}/{} pass",
+            run.suite().filter(|t| t.outcome == Outcome::Passed).count(),
+            run.suite().count()
+        );
+        solution_run = Some(run);
+        Ok(detail)
+    });
+    if let Some(run) = &solution_run {
+        ci.step(&format!("lesson{number} exercises"), || {
+            exercises_match(&lesson, run)
+        });
+    }
+
+    let patches = match mutants::list(root, &lesson) {
+        Ok(patches) => patches,
+        Err(error) => {
+            ci.step(&format!("lesson{number} mutants"), || Err(error));
+            return Some(lesson);
+        }
+    };
+    for patch in patches {
+        let name = format!("lesson{number} mutant {}", mutants::name(&patch));
+        if solution_ok {
+            ci.step(&name, || mutants::check(root, &lesson, &patch));
+        } else {
+            ci.skip(
+                &name,
+                "the reference solution fails its own suite, so a mutant proves nothing",
+            );
+        }
+    }
+    Some(lesson)
+}
+
+/// The stub crate builds, all targets, without a single warning of its own. Sets `compiles`
+/// when it builds at all.
+fn stub_warnings(root: &Path, lesson: &Lesson, compiles: &mut bool) -> Result<String> {
+    let package = lesson.stub_package();
+    let cmd = Cmd::cargo(root).args([
+        "build",
+        "-p",
+        &package,
+        "--all-targets",
+        "--message-format=json",
+    ]);
+    println!("$ {}", cmd.display());
+    let build = Build::run(&cmd)?;
+    let errors = build.errors();
+    if !build.success() {
+        bail!(
+            "does not compile ({})\n{}",
+            plural(errors.len(), "error"),
+            errors.join("\n\n")
+        );
+    }
+    *compiles = true;
+    let manifest = root.join(lesson.stub_dir()).join("Cargo.toml");
+    let manifest = manifest.canonicalize().unwrap_or(manifest);
+    let warnings: Vec<&str> = build
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_warning())
+        .filter(|d| {
+            d.manifest_path
+                .canonicalize()
+                .unwrap_or(d.manifest_path.clone())
+                == manifest
+        })
+        .map(|d| d.rendered.trim_end())
+        .collect();
+    if !warnings.is_empty() {
+        println!("{}", warnings.join("\n\n"));
+        bail!(
+            "{}, shown above\nThe stubs are what students start from, so they must build \
+             cleanly: name unused parameters `_x`, or allow the lint where it is meant.",
+            plural(warnings.len(), "warning")
+        );
+    }
+    Ok("builds with no warnings".to_owned())
+}
+
+/// Every suite test fails on the stubs, each because of a `todo!()`. Gives the suite's test
+/// names and the summary.
+fn stub_tests(root: &Path, lesson: &Lesson) -> Result<(BTreeSet<String>, String)> {
+    let package = lesson.stub_package();
+    let run = ran(
+        &package,
+        PackageTests {
+            workspace: root,
+            package: &package,
+            target_dir: None,
+            failures_expected: true,
+            show_commands: true,
+        }
+        .run()?,
+    )?;
+    let suite: Vec<&TestCase> = run.suite().collect();
+    ensure!(
+        !suite.is_empty(),
+        "no suite test ran\nExpected tests named suite::exN_…, from the shim \
+         {}/tests/suite.rs that mounts tests/lesson{}/main.rs.",
+        lesson.stub_dir(),
+        lesson.number
+    );
+    let passed = names_with(&suite, Outcome::Passed);
+    if !passed.is_empty() {
+        bail!(
+            "{}/{} pass, but every test must fail on the stubs: {}\nA test that passes on a \
+             `todo!()` checks too little, or the stub does too much (a #[should_panic] test \
+             passes on any panic). Passing: {}",
+            passed.len(),
+            suite.len(),
+            some_names(&passed, 2),
+            passed.join(", ")
+        );
+    }
+    let ignored = names_with(&suite, Outcome::Ignored);
+    ensure!(
+        ignored.is_empty(),
+        "{} ignored: {}\nA suite test must run, or it proves nothing.",
+        counted(ignored.len(), "test is", "tests are"),
+        ignored.join(", ")
+    );
+    let other_reason: Vec<&str> = suite
+        .iter()
+        .filter(|test| !test.not_yet_implemented())
+        .map(|test| test.short_name())
+        .collect();
+    ensure!(
+        other_reason.is_empty(),
+        "{} for a reason other than a `todo!()`: {}\nTheir output lacks \"not yet \
+         implemented\", so `cargo xtask progress` would call a fresh exercise \"failing\" \
+         instead of \"not started\". All of them: {}",
+        counted(other_reason.len(), "test fails", "tests fail"),
+        some_names(&other_reason, 2),
+        other_reason.join(", ")
+    );
+    let names = suite.iter().map(|test| test.name.clone()).collect();
+    let mut detail = format!("0/{} pass, as expected", suite.len());
+    let others = run.others().count();
+    if others > 0 {
+        detail.push_str(&format!(
+            " ({} outside the suite not counted)",
+            plural(others, "test")
+        ));
+    }
+    Ok((names, detail))
+}
+
+/// Every test of the reference crate passes, and its suite is the stubs' suite.
+fn solution_tests(
+    root: &Path,
+    lesson: &Lesson,
+    stub_names: Option<&BTreeSet<String>>,
+) -> Result<TestRun> {
+    let package = lesson.solution_package();
+    let report = PackageTests {
+        workspace: root,
+        package: &package,
+        target_dir: None,
+        failures_expected: false,
+        show_commands: true,
+    }
+    .run()?;
+    let output = match &report {
+        TestReport::Ran { output, .. } => Some(output.stderr()),
+        TestReport::DoesNotCompile { .. } => None,
+    };
+    let run = ran(&package, report)?;
+    ensure!(
+        run.suite().next().is_some(),
+        "no suite test ran\nExpected tests named suite::exN_…, from the shim \
+         solutions/lesson{}/tests/suite.rs.",
+        lesson.number
+    );
+    let failed: Vec<&TestCase> = run
+        .tests
+        .iter()
+        .filter(|t| t.outcome == Outcome::Failed)
+        .collect();
+    if !failed.is_empty() {
+        for test in &failed {
+            println!("---- {} ----\n{}\n", test.name, test.output);
+        }
+        let names: Vec<&str> = failed.iter().map(|t| t.name.as_str()).collect();
+        bail!(
+            "{}/{} pass, but the reference must pass every test: {}\nTheir output is above. \
+             Failing: {}",
+            run.tests.len() - failed.len(),
+            run.tests.len(),
+            some_names(&names, 2),
+            names.join(", ")
+        );
+    }
+    if !run.complete() {
+        bail!(
+            "the test run stopped before reporting every result (a crash?):\n{}",
+            first_lines(output.as_deref().unwrap_or("").trim_end(), 30)
+        );
+    }
+    let all: Vec<&TestCase> = run.tests.iter().collect();
+    let ignored = names_with(&all, Outcome::Ignored);
+    ensure!(
+        ignored.is_empty(),
+        "{} ignored: {}\nA test must run, or it proves nothing.",
+        counted(ignored.len(), "test is", "tests are"),
+        ignored.join(", ")
+    );
+    if let Some(stub_names) = stub_names {
+        let names: BTreeSet<String> = run.suite().map(|t| t.name.clone()).collect();
+        let only_stub: Vec<&String> = stub_names.difference(&names).collect();
+        let only_solution: Vec<&String> = names.difference(stub_names).collect();
+        ensure!(
+            only_stub.is_empty() && only_solution.is_empty(),
+            "{package} and {} do not run the same suite\nOnly in the stubs: {}. Only in the \
+             reference: {}. Both shims must mount tests/lesson{}/main.rs, with nothing \
+             depending on which crate is the subject.",
+            lesson.stub_package(),
+            some_names(&only_stub, 5),
+            some_names(&only_solution, 5),
+            lesson.number
+        );
+    }
+    Ok(run)
+}
+
+/// The suite's modules and lesson.toml's exercises are the same: each exercise has tests,
+/// each test belongs to an exercise.
+fn exercises_match(lesson: &Lesson, run: &TestRun) -> Result<String> {
+    let mut problems = Vec::new();
+    for exercise in &lesson.meta.exercises {
+        let count = run
+            .suite()
+            .filter(|t| t.exercise() == Some(exercise.module.as_str()))
+            .count();
+        if count == 0 {
+            problems.push(format!(
+                "exercise \"{}\" (module {}) has no test in the suite",
+                exercise.title, exercise.module
+            ));
+        }
+    }
+    let mut strays = BTreeSet::new();
+    for test in run.suite() {
+        match test.exercise() {
+            Some(module) if lesson.meta.exercise(module).is_some() => {}
+            Some(module) => {
+                strays.insert(module.to_owned());
+            }
+            None => {
+                strays.insert(format!("{} (at the suite's root)", test.short_name()));
+            }
+        }
+    }
+    for stray in strays {
+        problems.push(format!(
+            "suite module {stray} has tests but no [[exercises]] entry, so progress cannot \
+             show them"
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(anyhow!(problems.join("\n"))).with_context(|| {
+            format!(
+                "tests/lesson{}/lesson.toml does not match the suite",
+                lesson.number
+            )
+        });
+    }
+    Ok(format!(
+        "{} in lesson.toml, each with tests",
+        plural(lesson.meta.exercises.len(), "exercise")
+    ))
+}
+
+/// The run of a report, or an error when the tests did not compile.
+fn ran(package: &str, report: TestReport) -> Result<TestRun> {
+    match report {
+        TestReport::Ran { run, .. } => Ok(run),
+        TestReport::DoesNotCompile { errors } => bail!(
+            "{package} or its tests do not compile ({})\n{}",
+            plural(errors.len(), "error"),
+            errors.join("\n\n")
+        ),
+    }
+}
+
+fn names_with<'t>(tests: &[&'t TestCase], outcome: Outcome) -> Vec<&'t str> {
+    tests
+        .iter()
+        .filter(|test| test.outcome == outcome)
+        .map(|test| test.short_name())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lessons::LessonMeta;
+
+    fn lesson() -> Lesson {
+        let meta = LessonMeta::parse(
+            "number = 1\ntitle = \"Pools\"\nchapter = \"book/src/lesson1.md\"\n\
+             [[exercises]]\nmodule = \"ex1_a\"\ntitle = \"A\"\nanchor = \"a\"\n\
+             [[exercises]]\nmodule = \"ex2_b\"\ntitle = \"B\"\nanchor = \"b\"\n",
+            1,
+        )
+        .unwrap();
+        Lesson { number: 1, meta }
+    }
+
+    #[test]
+    fn exercises_must_match_the_suite() {
+        let run = TestRun::parse(
+            "running 2 tests\ntest suite::ex1_a::x ... ok\ntest suite::ex2_b::y ... ok\n",
+        );
+        assert!(exercises_match(&lesson(), &run).is_ok());
+
+        let run = TestRun::parse(
+            "running 2 tests\ntest suite::ex1_a::x ... ok\ntest suite::ex9_z::y ... ok\n",
+        );
+        let error = format!("{:#}", exercises_match(&lesson(), &run).unwrap_err());
+        assert!(
+            error.contains("exercise \"B\" (module ex2_b) has no test"),
+            "{error}"
+        );
+        assert!(error.contains("suite module ex9_z has tests"), "{error}");
+    }
+
+    #[test]
+    fn long_details_are_shortened() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,370 @@
+//! Mutants: deliberately wrong versions of a reference solution, which the suite must catch.
+//!
+//! Each `tests/lessonN/mutants/NAME.patch` starts with free prose, then holds a unified diff
+//! (as `git diff` writes it) against `solutions/lessonN/`:
+//!
+//! ```text
+//! Workers take one task at a time, so the pool runs serially.
+//! caught-by: ex3_pool::tasks_run_in_parallel
+//!
+//! diff --git a/solutions/lesson1/src/pool.rs b/solutions/lesson1/src/pool.rs
+//! …
+//! ```
+//!
+//! The first non-empty line says what the mutant breaks; `caught-by:` lines name suite tests
+//! that must fail on it. [`check`] applies the patch to a scratch copy of the workspace and
+//! runs the reference crate's tests there.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail, ensure};
+
+use crate::cargo::{PackageTests, TestReport, first_lines};
+use crate::cmd::Cmd;
+use crate::lessons::Lesson;
+use crate::libtest::{Outcome, SUITE_PREFIX};
+use crate::report::{plural, some_names};
+use crate::scratch;
+
+/// What a mutant's patch file says about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// The first line of prose: what the mutant breaks.
+    pub description: String,
+    /// Suite tests that must fail, without the `suite::` prefix: `ex3_pool::some_test`.
+    pub caught_by: Vec<String>,
+    /// The files the diff changes, relative to the workspace root.
+    pub files: Vec<String>,
+    /// How many leading path components `git apply -p` strips: 1 for `a/…`/`b/…` paths.
+    pub strip: usize,
+}
+
+/// Reads a patch file's prose header and the paths its diff changes.
+pub fn parse(text: &str) -> Result<Header> {
+    let lines: Vec<&str> = text.lines().collect();
+    let diff_start = lines
+        .iter()
+        .enumerate()
+        .position(|(index, line)| {
+            line.starts_with("diff --git ")
+                || (line.starts_with("--- ")
+                    && lines
+                        .get(index + 1)
+                        .is_some_and(|next| next.starts_with("+++ ")))
+        })
+        .context(
+            "found no diff: after the description, paste the output of `git diff` of the \
+             wrong reference solution",
+        )?;
+    let (prose, diff) = lines.split_at(diff_start);
+
+    let first = prose
+        .iter()
+        .map(|line| line.trim())
+        .find(|line| !line.is_empty());
+    let description = first
+        .filter(|line| !line.starts_with("caught-by:"))
+        .context(
+            "the patch starts without a description: its first line must say what the mutant \
+             breaks, before any `caught-by:` line and the diff",
+        )?
+        .to_owned();
+    let mut caught_by = Vec::new();
+    for line in prose.iter().map(|line| line.trim()) {
+        if let Some(names) = line.strip_prefix("caught-by:") {
+            let before = caught_by.len();
+            caught_by.extend(
+                names
+                    .split([',', ' '])
+                    .filter(|name| !name.is_empty())
+                    .map(|name| name.strip_prefix(SUITE_PREFIX).unwrap_or(name).to_owned()),
+            );
+            ensure!(
+                caught_by.len() > before,
+                "a `caught-by:` line names no test: write `caught-by: ex3_pool::some_test`"
+            );
+        }
+    }
+
+    let old_paths: Vec<&str> = diff
+        .iter()
+        .filter_map(|line| line.strip_prefix("--- "))
+        .map(diff_path)
+        .collect();
+    let new_paths: Vec<&str> = diff
+        .iter()
+        .filter_map(|line| line.strip_prefix("+++ "))
+        .map(diff_path)
+        .collect();
+    let git_style = diff.iter().any(|line| line.starts_with("diff --git "))
+        || (old_paths
+            .iter()
+            .all(|p| p.starts_with("a/") || *p == "/dev/null")
+            && new_paths
+                .iter()
+                .all(|p| p.starts_with("b/") || *p == "/dev/null"));
+    let strip = usize::from(git_style);
+    let mut files = Vec::new();
+    for (old, new) in old_paths.iter().zip(&new_paths) {
+        let path = if *new == "/dev/null" { old } else { new };
+        let path = if git_style {
+            path.split_once('/').map_or(*path, |(_, rest)| rest)
+        } else {
+            path
+        };
+        if !files.iter().any(|f| f == path) {
+            files.push(path.to_owned());
+        }
+    }
+    ensure!(
+        !files.is_empty(),
+        "the diff changes no file: it needs `--- a/PATH` and `+++ b/PATH` lines"
+    );
+    Ok(Header {
+        description,
+        caught_by,
+        files,
+        strip,
+    })
+}
+
+/// The path on a `---`/`+++` line, without a trailing timestamp.
+fn diff_path(rest: &str) -> &str {
+    rest.split('\t').next().unwrap_or(rest).trim_end()
+}
+
+/// The patch files of `lesson`, sorted by name; none when it has no `mutants/` directory.
+pub fn list(root: &Path, lesson: &Lesson) -> Result<Vec<PathBuf>> {
+    let dir = root.join(lesson.mutants_dir());
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut patches = Vec::new();
+    for entry in fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))? {
+        let path = entry
+            .with_context(|| format!("could not list {}", dir.display()))?
+            .path();
+        if path.extension().is_some_and(|e| e == "patch") {
+            patches.push(path);
+        }
+    }
+    patches.sort();
+    Ok(patches)
+}
+
+/// The mutant's name: its file name without `.patch`.
+pub fn name(patch: &Path) -> String {
+    patch
+        .file_stem()
+        .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+}
+
+/// Applies the mutant `patch` of `lesson` to a fresh scratch copy of the workspace, runs the
+/// reference crate's tests there, and checks the suite catches it. Gives a one-line summary
+/// such as `caught by 2 tests (ex3_pool::a, ex3_pool::b)`.
+pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
+    let shown = patch
+        .strip_prefix(root)
+        .unwrap_or(patch)
+        .display()
+        .to_string();
+    let text = fs::read_to_string(patch).with_context(|| format!("could not read {shown}"))?;
+    let header = parse(&text).with_context(|| format!("{shown} is not a valid mutant"))?;
+    let allowed = format!("solutions/lesson{}/", lesson.number);
+    let outside: Vec<&String> = header
+        .files
+        .iter()
+        .filter(|file| !file.starts_with(&allowed))
+        .collect();
+    ensure!(
+        outside.is_empty(),
+        "the patch changes {}, outside {allowed}\nA mutant of lesson {} may only change the \
+         reference solution; a change to the suite would make the check meaningless.",
+        some_names(&outside, 3),
+        lesson.number
+    );
+    println!("mutant: {}", header.description);
+
+    let scratch = scratch::scratch_dir(root).join("mutants").join(format!(
+        "lesson{}-{}",
+        lesson.number,
+        name(patch)
+    ));
+    scratch::copy_workspace(root, &scratch)?;
+    let apply = Cmd::new("git", &scratch)
+        .arg("apply")
+        .arg(format!("-p{}", header.strip))
+        .arg(patch)
+        // The copy lies inside the real repository; without a ceiling, git would treat it as
+        // a subdirectory of that repository and silently skip every path outside it.
+        .quiet_env("GIT_CEILING_DIRECTORIES", scratch.parent().unwrap_or(root));
+    println!(
+        "$ {}   (in {})",
+        apply.display(),
+        scratch.strip_prefix(root).unwrap_or(&scratch).display()
+    );
+    let applied = apply.run()?;
+    if !applied.success() {
+        bail!(
+            "{shown} no longer applies: refresh it\nThe reference changed since the mutant \
+             was written. Make the same mistake again in {allowed}, put the output of \
+             `git diff {allowed}` under the patch's description lines, and restore the \
+             reference. git apply said:\n{}",
+            applied.combined().trim_end()
+        );
+    }
+
+    let target = scratch::shared_target_dir(root);
+    let package = lesson.solution_package();
+    let tests = PackageTests {
+        workspace: &scratch,
+        package: &package,
+        target_dir: Some(&target),
+        failures_expected: true,
+        show_commands: true,
+    };
+    let (run, output) = match tests.run()? {
+        TestReport::DoesNotCompile { errors } => bail!(
+            "the mutant does not compile, so it proves nothing\nA mutant must be a wrong \
+             program, not a broken one; refresh {shown}. The first error:\n{}",
+            first_lines(errors.first().map_or("", String::as_str), 15)
+        ),
+        TestReport::Ran { run, output } => (run, output),
+    };
+
+    let mut failed: Vec<&str> = run
+        .suite()
+        .filter(|test| test.outcome == Outcome::Failed)
+        .map(|test| test.short_name())
+        .collect();
+    // The tests the header names come first in the summary: they are the point of the mutant.
+    failed.sort_by_key(|name| !header.caught_by.iter().any(|wanted| wanted == name));
+    if failed.is_empty() {
+        let crashed = if run.complete() {
+            String::new()
+        } else {
+            format!(
+                "\nThe test run stopped early (a crash?); its error output:\n{}",
+                first_lines(output.stderr().trim_end(), 20)
+            )
+        };
+        bail!(
+            "survived: all {} suite tests pass on it\nThe suite does not catch this mistake: \
+             {}\nAdd a test that fails on it.{crashed}",
+            run.suite().count(),
+            header.description
+        );
+    }
+    let mut problems = Vec::new();
+    for wanted in &header.caught_by {
+        match run.suite().find(|test| test.short_name() == wanted) {
+            None => problems.push(format!(
+                "`caught-by: {wanted}` names no test of the suite (renamed?)"
+            )),
+            Some(test) if test.outcome != Outcome::Failed => problems.push(format!(
+                "`caught-by: {wanted}` must fail on the mutant, but it did not"
+            )),
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "{}\nThe header of {shown} promises these. The tests that failed: {}",
+            problems.join("\n"),
+            failed.join(", ")
+        );
+    }
+    Ok(format!(
+        "caught by {} ({})",
+        plural(failed.len(), "test"),
+        some_names(&failed, 2)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PATCH: &str = "\
+Workers take one task at a time, so the pool runs serially.
+
+The pool must still return results in order; only the parallelism is lost.
+caught-by: ex3_pool::tasks_run_in_parallel
+caught-by: suite::ex3_pool::uses_every_worker, ex3_pool::other
+
+diff --git a/solutions/lesson1/src/pool.rs b/solutions/lesson1/src/pool.rs
+index 1111111..2222222 100644
+--- a/solutions/lesson1/src/pool.rs
++++ b/solutions/lesson1/src/pool.rs
+@@ -1,3 +1,3 @@
+ fn a() {}
+-fn b() {}
++fn c() {}
+ fn d() {}
+";
+
+    #[test]
+    fn reads_the_header() {
+        let header = parse(PATCH).unwrap();
+        assert_eq!(
+            header.description,
+            "Workers take one task at a time, so the pool runs serially."
+        );
+        assert_eq!(
+            header.caught_by,
+            [
+                "ex3_pool::tasks_run_in_parallel",
+                "ex3_pool::uses_every_worker",
+                "ex3_pool::other"
+            ]
+        );
+        assert_eq!(header.files, ["solutions/lesson1/src/pool.rs"]);
+        assert_eq!(header.strip, 1);
+    }
+
+    #[test]
+    fn caught_by_is_optional() {
+        let text = "Off by one.\n--- a/solutions/lesson1/src/a.rs\n+++ b/solutions/lesson1/src/a.rs\n@@ -1 +1 @@\n-a\n+b\n";
+        let header = parse(text).unwrap();
+        assert!(header.caught_by.is_empty());
+        assert_eq!(header.files, ["solutions/lesson1/src/a.rs"]);
+        assert_eq!(header.strip, 1);
+    }
+
+    #[test]
+    fn plain_paths_are_applied_as_they_are() {
+        let text = "Off by one.\n--- solutions/lesson1/src/a.rs\t2024-01-01\n+++ solutions/lesson1/src/a.rs\t2024-01-02\n@@ -1 +1 @@\n-a\n+b\n";
+        let header = parse(text).unwrap();
+        assert_eq!(header.files, ["solutions/lesson1/src/a.rs"]);
+        assert_eq!(header.strip, 0);
+    }
+
+    #[test]
+    fn a_deleted_file_is_named_by_its_old_path() {
+        let text = "Drop it.\ndiff --git a/solutions/lesson1/src/x.rs b/solutions/lesson1/src/x.rs\ndeleted file mode 100644\n--- a/solutions/lesson1/src/x.rs\n+++ /dev/null\n@@ -1 +0,0 @@\n-a\n";
+        assert_eq!(parse(text).unwrap().files, ["solutions/lesson1/src/x.rs"]);
+    }
+
+    #[test]
+    fn bad_headers_are_explained() {
+        let error = |text: &str| format!("{:#}", parse(text).unwrap_err());
+        let no_description = PATCH.replacen(
+            "Workers take one task at a time, so the pool runs serially.\n\nThe pool must still return results in order; only the parallelism is lost.\n",
+            "",
+            1,
+        );
+        assert!(error(&no_description).contains("without a description"));
+        assert!(error("Off by one.\nno diff here\n").contains("found no diff"));
+        let empty = PATCH.replace("caught-by: ex3_pool::tasks_run_in_parallel", "caught-by:");
+        assert!(error(&empty).contains("names no test"));
+    }
+
+    #[test]
+    fn names_come_from_the_file() {
+        assert_eq!(
+            name(Path::new("tests/lesson1/mutants/serial_pool.patch")),
+            "serial_pool"
+        );
+    }
+}
