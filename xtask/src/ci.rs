@@ -16,6 +16,7 @@ use crate::cargo::{Build, PackageTests, TestReport, first_lines};
 use crate::cmd::{Cmd, Output, Stream};
 use crate::lessons::{self, Lesson};
 use crate::libtest::{Outcome, TestCase, TestRun};
+use crate::loom;
 use crate::mutants;
 use crate::report::{Table, counted, duration, plural, some_names};
 
@@ -320,6 +321,11 @@ fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
     if let Some(run) = &solution_run {
         ci.step(&format!("lesson{number} exercises"), || {
             exercises_match(&lesson, run)
+        });
+    }
+    if lesson.meta.loom_test.is_some() {
+        ci.step(&format!("{solution} loom"), || {
+            loom::run(root, &lesson, loom::Subject::Reference)
         });
     }
 

@@ -77,6 +77,10 @@ pub struct LessonMeta {
     pub chapter: String,
     /// The exercises, in the order a student does them.
     pub exercises: Vec<Exercise>,
+    /// The test target holding the lesson's loom models (`tests/<name>.rs` in both crates),
+    /// compiled only under `--cfg loom`; `None` for a lesson without loom models.
+    #[serde(default)]
+    pub loom_test: Option<String>,
 }
 
 /// One exercise of a lesson, as `lesson.toml` describes it.

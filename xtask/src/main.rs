@@ -10,6 +10,7 @@ mod ci;
 mod cmd;
 mod lessons;
 mod libtest;
+mod loom;
 mod mutants;
 mod offline;
 mod progress;
@@ -65,10 +66,25 @@ enum Command {
     ///
     /// Formatting, clippy, the tests of the solutions and tooling, the benchmarks in test
     /// mode; for each lesson: the stubs build without warnings and fail every test, the
-    /// reference passes every test of the same suite, the mutants in tests/lessonN/mutants
+    /// reference passes every test of the same suite (and its loom models, where the
+    /// lesson has them), the mutants in tests/lessonN/mutants
     /// are caught; finally the book builds and reads offline. Every step runs even after a
     /// failure; a summary table ends the run, and the exit code is 1 if any step failed.
     Ci,
+    /// Model-checks a lesson's concurrent code with loom (lesson 3 has loom models).
+    ///
+    /// loom runs each model under every interleaving of its threads that matters, so a lost
+    /// update or a deadlock that a real run shows once in a million tries is found every time.
+    /// Runs `RUSTFLAGS="--cfg loom" cargo test -p lessonN --release --test <models>` in a target
+    /// directory of its own (target/loom), so your normal builds stay cached.
+    Loom {
+        /// The lesson, by number.
+        #[arg(long, value_name = "N")]
+        lesson: u32,
+        /// Runs the models against the reference solution instead of your code.
+        #[arg(long)]
+        reference: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -87,6 +103,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ci => ci::run(&root),
         Command::Progress { lesson } => {
             progress::run(&root, lesson)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loom { lesson, reference } => {
+            let lesson = lessons::Lesson::load(&root, lesson)?;
+            let subject = if reference {
+                loom::Subject::Reference
+            } else {
+                loom::Subject::Student
+            };
+            println!("{}", loom::run(&root, &lesson, subject)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Book { open, dir } => {
