@@ -160,6 +160,9 @@ pub struct PackageTests<'a> {
     pub failures_expected: bool,
     /// Whether to print each cargo command before it runs.
     pub show_commands: bool,
+    /// Instead of the suite, run this loom models target (`--test NAME`), in release mode
+    /// under `--cfg loom`.
+    pub loom_test: Option<&'a str>,
 }
 
 impl PackageTests<'_> {
@@ -171,7 +174,21 @@ impl PackageTests<'_> {
         if self.failures_expected {
             cmd = cmd.quiet_env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1");
         }
+        if self.loom_test.is_some() {
+            cmd = cmd
+                .env("RUSTFLAGS", "--cfg loom")
+                .env("LOOM_MAX_PREEMPTIONS", crate::loom::MAX_PREEMPTIONS);
+        }
         cmd
+    }
+
+    /// `cargo test -p PACKAGE`, narrowed to the loom models when asked for.
+    fn test_command(&self) -> Cmd {
+        let cmd = self.cargo().args(["test", "-p", self.package]);
+        match self.loom_test {
+            Some(models) => cmd.args(["--release", "--test", models]),
+            None => cmd,
+        }
     }
 
     fn announce(&self, cmd: &Cmd) {
@@ -182,13 +199,9 @@ impl PackageTests<'_> {
 
     /// Compiles the package's tests, then runs them all (`--no-fail-fast`).
     pub fn run(&self) -> Result<TestReport> {
-        let build = self.cargo().args([
-            "test",
-            "-p",
-            self.package,
-            "--no-run",
-            "--message-format=json",
-        ]);
+        let build = self
+            .test_command()
+            .args(["--no-run", "--message-format=json"]);
         self.announce(&build);
         let build = Build::run(&build)?;
         if !build.success() {
@@ -196,9 +209,7 @@ impl PackageTests<'_> {
                 errors: build.errors(),
             });
         }
-        let test = self
-            .cargo()
-            .args(["test", "-p", self.package, "--no-fail-fast"]);
+        let test = self.test_command().arg("--no-fail-fast");
         self.announce(&test);
         let output = test.run()?;
         let run = TestRun::parse(&output.stdout());

@@ -409,6 +409,7 @@ fn stub_tests(root: &Path, lesson: &Lesson) -> Result<(BTreeSet<String>, String)
             target_dir: None,
             failures_expected: true,
             show_commands: true,
+            loom_test: None,
         }
         .run()?,
     )?;
@@ -478,6 +479,7 @@ fn solution_tests(
         target_dir: None,
         failures_expected: false,
         show_commands: true,
+        loom_test: None,
     }
     .run()?;
     let output = match &report {

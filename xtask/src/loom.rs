@@ -7,12 +7,16 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
-use crate::cmd::Cmd;
+use crate::cargo::{PackageTests, TestReport, first_lines};
 use crate::lessons::Lesson;
-use crate::libtest::{Outcome, TestRun};
+use crate::libtest::Outcome;
 use crate::report::plural;
+
+/// How many times loom may preempt a thread in one explored execution. loom itself sets no
+/// bound; three finds every bug in the course's small models and keeps each run to seconds.
+pub const MAX_PREEMPTIONS: &str = "3";
 
 /// Which crate's models to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,36 +27,36 @@ pub enum Subject {
     Reference,
 }
 
-/// The command that runs the loom models of `lesson` against `subject`, or `None` when the
-/// lesson has no loom models.
-pub fn command(root: &Path, lesson: &Lesson, subject: Subject) -> Option<Cmd> {
-    let test = lesson.meta.loom_test.as_deref()?;
-    let package = match subject {
-        Subject::Student => lesson.stub_package(),
-        Subject::Reference => lesson.solution_package(),
-    };
-    Some(
-        Cmd::cargo(root)
-            .env("RUSTFLAGS", "--cfg loom")
-            .env("CARGO_TARGET_DIR", root.join("target").join("loom"))
-            // loom's own default; said out loud so the command line shows it.
-            .env("LOOM_MAX_PREEMPTIONS", "3")
-            .args(["test", "-p", &package, "--release", "--test", test]),
-    )
-}
-
-/// Runs the models and summarizes them: every model must pass.
+/// Runs the models of `lesson` against `subject` and summarizes them: every model must pass.
 pub fn run(root: &Path, lesson: &Lesson, subject: Subject) -> Result<String> {
-    let Some(cmd) = command(root, lesson, subject) else {
+    let Some(models) = lesson.meta.loom_test.as_deref() else {
         bail!(
             "lesson {} has no loom models (no `loom_test` in tests/lesson{}/lesson.toml)",
             lesson.number,
             lesson.number
         );
     };
-    println!("$ {}", cmd.display());
-    let output = cmd.run().context("could not run the loom models")?;
-    let run = TestRun::parse(&output.stdout());
+    let package = match subject {
+        Subject::Student => lesson.stub_package(),
+        Subject::Reference => lesson.solution_package(),
+    };
+    let target = root.join("target").join("loom");
+    let report = PackageTests {
+        workspace: root,
+        package: &package,
+        target_dir: Some(&target),
+        failures_expected: subject == Subject::Student,
+        show_commands: true,
+        loom_test: Some(models),
+    }
+    .run()?;
+    let (run, output) = match report {
+        TestReport::DoesNotCompile { errors } => bail!(
+            "{package} does not compile under --cfg loom:\n{}",
+            first_lines(errors.first().map_or("", String::as_str), 20)
+        ),
+        TestReport::Ran { run, output } => (run, output),
+    };
     let failed: Vec<&str> = run
         .tests
         .iter()
@@ -68,7 +72,7 @@ pub fn run(root: &Path, lesson: &Lesson, subject: Subject) -> Result<String> {
         );
     }
     if run.tests.is_empty() {
-        bail!("no loom model ran: is `#![cfg(loom)]` on the models and RUSTFLAGS passed through?");
+        bail!("no loom model ran: do the models start with `#![cfg(loom)]`?");
     }
     Ok(format!(
         "{} pass under loom",

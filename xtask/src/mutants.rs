@@ -14,6 +14,10 @@
 //! The first non-empty line says what the mutant breaks; `caught-by:` lines name suite tests
 //! that must fail on it. [`check`] applies the patch to a scratch copy of the workspace and
 //! runs the reference crate's tests there.
+//!
+//! A race that a real run only hits now and then cannot be caught reliably by the suite, so a
+//! mutant may instead say `checked-by: loom`: then the lesson's loom models run on it (every
+//! interleaving, so the verdict never depends on luck), and `caught-by:` names models.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -32,8 +36,12 @@ use crate::scratch;
 pub struct Header {
     /// The first line of prose: what the mutant breaks.
     pub description: String,
-    /// Suite tests that must fail, without the `suite::` prefix: `ex3_pool::some_test`.
+    /// Suite tests that must fail, without the `suite::` prefix: `ex3_pool::some_test`; or,
+    /// with `checked_by_loom`, loom models by name.
     pub caught_by: Vec<String>,
+    /// Whether the lesson's loom models, not its suite, must catch the mutant
+    /// (`checked-by: loom`).
+    pub checked_by_loom: bool,
     /// The files the diff changes, relative to the workspace root.
     pub files: Vec<String>,
     /// How many leading path components `git apply -p` strips: 1 for `a/…`/`b/…` paths.
@@ -64,14 +72,23 @@ pub fn parse(text: &str) -> Result<Header> {
         .map(|line| line.trim())
         .find(|line| !line.is_empty());
     let description = first
-        .filter(|line| !line.starts_with("caught-by:"))
+        .filter(|line| !line.starts_with("caught-by:") && !line.starts_with("checked-by:"))
         .context(
             "the patch starts without a description: its first line must say what the mutant \
              breaks, before any `caught-by:` line and the diff",
         )?
         .to_owned();
     let mut caught_by = Vec::new();
+    let mut checked_by_loom = false;
     for line in prose.iter().map(|line| line.trim()) {
+        if let Some(checker) = line.strip_prefix("checked-by:") {
+            ensure!(
+                checker.trim() == "loom",
+                "`checked-by:` takes only `loom`, found `{}`",
+                checker.trim()
+            );
+            checked_by_loom = true;
+        }
         if let Some(names) = line.strip_prefix("caught-by:") {
             let before = caught_by.len();
             caught_by.extend(
@@ -124,9 +141,16 @@ pub fn parse(text: &str) -> Result<Header> {
     Ok(Header {
         description,
         caught_by,
+        checked_by_loom,
         files,
         strip,
     })
+}
+
+/// A loom model's name without the module the shim mounts the models in:
+/// `models::loom_proves_x` is `loom_proves_x`.
+fn model_name(name: &str) -> &str {
+    name.split_once("::").map_or(name, |(_, rest)| rest)
 }
 
 /// The path on a `---`/`+++` line, without a trailing timestamp.
@@ -215,7 +239,23 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
         );
     }
 
-    let target = scratch::shared_target_dir(root);
+    let loom_test = if header.checked_by_loom {
+        Some(lesson.meta.loom_test.as_deref().with_context(|| {
+            format!(
+                "{shown} says `checked-by: loom`, but tests/lesson{}/lesson.toml names no \
+                 `loom_test`",
+                lesson.number
+            )
+        })?)
+    } else {
+        None
+    };
+    // loom builds need other compiler flags, so they get a target directory of their own.
+    let target = if loom_test.is_some() {
+        scratch::scratch_dir(root).join("loom-target")
+    } else {
+        scratch::shared_target_dir(root)
+    };
     let package = lesson.solution_package();
     let tests = PackageTests {
         workspace: &scratch,
@@ -223,6 +263,7 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
         target_dir: Some(&target),
         failures_expected: true,
         show_commands: true,
+        loom_test,
     };
     let (run, output) = match tests.run()? {
         TestReport::DoesNotCompile { errors } => bail!(
@@ -233,10 +274,21 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
         TestReport::Ran { run, output } => (run, output),
     };
 
-    let mut failed: Vec<&str> = run
-        .suite()
-        .filter(|test| test.outcome == Outcome::Failed)
-        .map(|test| test.short_name())
+    // The suite's tests by their short names; loom models by their names in the models target.
+    let checked: Vec<(&str, Outcome)> = if loom_test.is_some() {
+        run.tests
+            .iter()
+            .map(|test| (model_name(&test.name), test.outcome))
+            .collect()
+    } else {
+        run.suite()
+            .map(|test| (test.short_name(), test.outcome))
+            .collect()
+    };
+    let mut failed: Vec<&str> = checked
+        .iter()
+        .filter(|(_, outcome)| *outcome == Outcome::Failed)
+        .map(|(name, _)| *name)
         .collect();
     // The tests the header names come first in the summary: they are the point of the mutant.
     failed.sort_by_key(|name| !header.caught_by.iter().any(|wanted| wanted == name));
@@ -250,19 +302,19 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
             )
         };
         bail!(
-            "survived: all {} suite tests pass on it\nThe suite does not catch this mistake: \
+            "survived: all {} tests pass on it\nThe suite does not catch this mistake: \
              {}\nAdd a test that fails on it.{crashed}",
-            run.suite().count(),
+            checked.len(),
             header.description
         );
     }
     let mut problems = Vec::new();
     for wanted in &header.caught_by {
-        match run.suite().find(|test| test.short_name() == wanted) {
+        match checked.iter().find(|(name, _)| name == wanted) {
             None => problems.push(format!(
-                "`caught-by: {wanted}` names no test of the suite (renamed?)"
+                "`caught-by: {wanted}` names no test that ran (renamed?)"
             )),
-            Some(test) if test.outcome != Outcome::Failed => problems.push(format!(
+            Some((_, outcome)) if *outcome != Outcome::Failed => problems.push(format!(
                 "`caught-by: {wanted}` must fail on the mutant, but it did not"
             )),
             Some(_) => {}

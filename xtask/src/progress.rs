@@ -131,6 +131,7 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
             target_dir: None,
             failures_expected: true,
             show_commands: false,
+            loom_test: None,
         }
         .run()?;
         let run = match report {
