@@ -27,16 +27,21 @@ use std::time::Duration;
 /// keeps a loaded CI machine from turning a slow scheduler into a failure.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-/// The proptest settings every suite uses: `cases` random cases per property, and no
-/// regression files.
+/// The proptest settings every suite uses: `cases` random cases per property, no regression
+/// files, and a limit on shrinking.
 ///
 /// proptest normally saves each failing case next to the test's source so it is retried first
 /// next time. Here the sources are shared by the stubs, whose properties all fail until solved,
 /// and the reference; saved cases would litter the instructor's tree with the stubs' failures.
+///
+/// Shrinking retries smaller inputs while they keep failing. When the failure is a hang, each
+/// retry waits a full [`PATIENCE`], so an unlimited search would take minutes; with the limit a
+/// failing property still reports a small input, after a few seconds at most.
 pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     proptest::test_runner::Config {
         cases,
         failure_persistence: None,
+        max_shrink_time: 3_000,
         ..proptest::test_runner::Config::default()
     }
 }

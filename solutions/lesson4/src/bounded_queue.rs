@@ -1,0 +1,313 @@
+//! Exercise 2: a bounded blocking queue for many producers and many consumers, on a `Mutex` and
+//! two `Condvar`s: Python's `queue.Queue(maxsize)`, plus `close()`.
+//!
+//! Everything the queue knows lives in one `State` behind the mutex. A thread that cannot go on
+//! (a push on a full queue, a pop on an empty one) sleeps on a condition variable, which
+//! releases the mutex while it sleeps; whoever changes the state in a way that could let it go
+//! on wakes it. Every wait sits in a loop that checks the state again after waking, since a
+//! wake-up is only a hint: another thread may have got there first.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// `BoundedQueue::new(0)`: a queue that can hold nothing would block every push forever.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZeroCapacity;
+
+impl fmt::Display for ZeroCapacity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a bounded queue needs a capacity of at least 1: with 0, every push would wait forever"
+        )
+    }
+}
+
+impl std::error::Error for ZeroCapacity {}
+
+/// [`BoundedQueue::push`] on a closed queue: the item comes back to the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Closed<T>(pub T);
+
+impl<T> fmt::Display for Closed<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the queue is closed: it takes no more items")
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for Closed<T> {}
+
+/// Why [`BoundedQueue::try_push`] or [`BoundedQueue::push_timeout`] did not queue the item,
+/// which comes back to the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PushError<T> {
+    /// The queue was full (and, for `push_timeout`, stayed full until the time ran out).
+    Full(T),
+    /// The queue was closed.
+    Closed(T),
+}
+
+impl<T> PushError<T> {
+    /// The item that was not queued.
+    pub fn into_inner(self) -> T {
+        match self {
+            PushError::Full(item) | PushError::Closed(item) => item,
+        }
+    }
+}
+
+impl<T> fmt::Display for PushError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PushError::Full(_) => write!(f, "the queue is full"),
+            PushError::Closed(_) => write!(f, "the queue is closed: it takes no more items"),
+        }
+    }
+}
+
+impl<T: fmt::Debug> std::error::Error for PushError<T> {}
+
+/// Why [`BoundedQueue::try_pop`] or [`BoundedQueue::pop_timeout`] returned no item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PopError {
+    /// The queue was empty but still open (and, for `pop_timeout`, stayed so until the time ran
+    /// out): more items may come.
+    Empty,
+    /// The queue was closed and every item in it had been taken: no item will ever come.
+    Closed,
+}
+
+impl fmt::Display for PopError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PopError::Empty => write!(f, "the queue is empty"),
+            PopError::Closed => write!(f, "the queue is closed and empty"),
+        }
+    }
+}
+
+impl std::error::Error for PopError {}
+
+/// A first-in, first-out queue that holds at most `capacity` items, for any number of producers
+/// and consumers: Python's `queue.Queue(maxsize=capacity)`, plus `close()`.
+#[derive(Debug)]
+pub struct BoundedQueue<T> {
+    capacity: usize,
+    state: Mutex<State<T>>,
+    /// Signalled when an item arrives or the queue closes: sleeping pops wait here.
+    not_empty: Condvar,
+    /// Signalled when an item leaves or the queue closes: sleeping pushes wait here.
+    not_full: Condvar,
+}
+
+// ANCHOR: state
+/// Everything that changes, behind the one mutex.
+#[derive(Debug)]
+struct State<T> {
+    items: VecDeque<T>,
+    closed: bool,
+    /// The most items ever held at once.
+    high_water: usize,
+    /// Threads asleep in a pop or a push right now.
+    waiting_pops: usize,
+    waiting_pushes: usize,
+}
+// ANCHOR_END: state
+
+/// How long a blocking call may wait.
+#[derive(Debug, Clone, Copy)]
+enum Patience {
+    Forever,
+    Until(Instant),
+}
+
+impl Patience {
+    fn after(timeout: Duration) -> Patience {
+        // A timeout too large to represent as an instant is as good as forever.
+        Instant::now()
+            .checked_add(timeout)
+            .map_or(Patience::Forever, Patience::Until)
+    }
+
+    /// Patience for a call that must not wait at all.
+    fn none() -> Patience {
+        Patience::Until(Instant::now())
+    }
+
+    fn run_out(self) -> bool {
+        match self {
+            Patience::Forever => false,
+            Patience::Until(deadline) => Instant::now() >= deadline,
+        }
+    }
+}
+
+impl<T> BoundedQueue<T> {
+    /// An empty, open queue that holds at most `capacity` items.
+    pub fn new(capacity: usize) -> Result<BoundedQueue<T>, ZeroCapacity> {
+        if capacity == 0 {
+            return Err(ZeroCapacity);
+        }
+        Ok(BoundedQueue {
+            capacity,
+            state: Mutex::new(State {
+                items: VecDeque::with_capacity(capacity),
+                closed: false,
+                high_water: 0,
+                waiting_pops: 0,
+                waiting_pushes: 0,
+            }),
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+        })
+    }
+
+    /// The most items the queue holds at once.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    /// How many items the queue holds right now.
+    pub fn len(&self) -> usize {
+        self.lock().items.len()
+    }
+
+    /// Whether the queue holds no items right now.
+    pub fn is_empty(&self) -> bool {
+        self.lock().items.is_empty()
+    }
+
+    /// Whether [`BoundedQueue::close`] has been called.
+    pub fn is_closed(&self) -> bool {
+        self.lock().closed
+    }
+
+    /// The most items the queue has ever held at once.
+    pub fn high_water(&self) -> usize {
+        self.lock().high_water
+    }
+
+    /// How many threads are asleep in a pop right now, waiting for an item.
+    pub fn waiting_pops(&self) -> usize {
+        self.lock().waiting_pops
+    }
+
+    /// How many threads are asleep in a push right now, waiting for room.
+    pub fn waiting_pushes(&self) -> usize {
+        self.lock().waiting_pushes
+    }
+
+    /// Adds `item` at the back, sleeping while the queue is full.
+    pub fn push(&self, item: T) -> Result<(), Closed<T>> {
+        self.push_with(item, Patience::Forever)
+            .map_err(|refused| Closed(refused.into_inner()))
+    }
+
+    /// Adds `item` at the back if there is room right now.
+    pub fn try_push(&self, item: T) -> Result<(), PushError<T>> {
+        self.push_with(item, Patience::none())
+    }
+
+    /// Adds `item` at the back, waiting at most `timeout` for room.
+    pub fn push_timeout(&self, item: T, timeout: Duration) -> Result<(), PushError<T>> {
+        self.push_with(item, Patience::after(timeout))
+    }
+
+    /// Takes the item at the front, sleeping while the queue is empty and open.
+    pub fn pop(&self) -> Option<T> {
+        self.pop_with(Patience::Forever).ok()
+    }
+
+    /// Takes the item at the front if there is one right now.
+    pub fn try_pop(&self) -> Result<T, PopError> {
+        self.pop_with(Patience::none())
+    }
+
+    /// Takes the item at the front, waiting at most `timeout` for one.
+    pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopError> {
+        self.pop_with(Patience::after(timeout))
+    }
+
+    // ANCHOR: close
+    /// Closes the queue and wakes every sleeping push and pop.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.not_empty.notify_all();
+        self.not_full.notify_all();
+    }
+    // ANCHOR_END: close
+
+    // ANCHOR: push_with
+    fn push_with(&self, item: T, patience: Patience) -> Result<(), PushError<T>> {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return Err(PushError::Closed(item));
+            }
+            if state.items.len() < self.capacity {
+                state.items.push_back(item);
+                state.high_water = state.high_water.max(state.items.len());
+                drop(state);
+                self.not_empty.notify_one();
+                return Ok(());
+            }
+            if patience.run_out() {
+                return Err(PushError::Full(item));
+            }
+            state.waiting_pushes += 1;
+            state = sleep(&self.not_full, state, patience);
+            state.waiting_pushes -= 1;
+        }
+    }
+    // ANCHOR_END: push_with
+
+    // ANCHOR: pop_with
+    fn pop_with(&self, patience: Patience) -> Result<T, PopError> {
+        let mut state = self.lock();
+        loop {
+            // Items still come out after close: closing stops pushes, not pops.
+            if let Some(item) = state.items.pop_front() {
+                drop(state);
+                self.not_full.notify_one();
+                return Ok(item);
+            }
+            if state.closed {
+                return Err(PopError::Closed);
+            }
+            if patience.run_out() {
+                return Err(PopError::Empty);
+            }
+            state.waiting_pops += 1;
+            state = sleep(&self.not_empty, state, patience);
+            state.waiting_pops -= 1;
+        }
+    }
+    // ANCHOR_END: pop_with
+
+    /// Every update of the state is one step on the `VecDeque` or a counter, so a thread that
+    /// panicked while holding the lock cannot have left it half-done: carry on.
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Sleeps on `condvar`, releasing the lock meanwhile, until woken or out of patience. Either way
+/// the caller looks at the state again: a wake-up says "something changed", not what.
+fn sleep<'q, T>(
+    condvar: &Condvar,
+    state: MutexGuard<'q, State<T>>,
+    patience: Patience,
+) -> MutexGuard<'q, State<T>> {
+    match patience {
+        Patience::Forever => condvar.wait(state).unwrap_or_else(|e| e.into_inner()),
+        Patience::Until(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            condvar
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+        }
+    }
+}

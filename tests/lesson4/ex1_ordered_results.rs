@@ -1,0 +1,284 @@
+//! Exercise 1: results tagged with their index, put back in input order.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use proptest::prelude::*;
+use subject::{OrderError, one_thread_per_item, ordered_map, restore_order, root_of_cube};
+use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, ThreadIds, within};
+
+const ANCHOR: &str = "ordered-results";
+
+fn stuck() -> String {
+    super::stuck(ANCHOR)
+}
+
+#[test]
+fn root_of_cube_matches_the_seed() {
+    // Seed 004's printed output, Python's (a, math.sqrt(a**3)) for a in 1..=7.
+    let seed_output = [
+        (1, 1.0),
+        (2, 2.8284271247461903),
+        (3, 5.196152422706632),
+        (4, 8.0),
+        (5, 11.180339887498949),
+        (6, 14.696938456699069),
+        (7, 18.520259177452136),
+    ];
+    for (a, root) in seed_output {
+        assert_eq!(
+            root_of_cube(a),
+            (a, root),
+            "root_of_cube({a}) should be ({a}, √{a}³) exactly as Python prints it; {}",
+            super::see(ANCHOR)
+        );
+    }
+}
+
+#[test]
+fn root_of_cube_does_not_overflow() {
+    // 3 000 000³ = 2.7e19 no longer fits a u64 (at most 1.8e19).
+    assert_eq!(
+        root_of_cube(3_000_000),
+        (3_000_000, 27e18_f64.sqrt()),
+        "root_of_cube(3_000_000): the cube overflows u64, so compute it in u128 (or f64); {}",
+        super::see(ANCHOR)
+    );
+}
+
+proptest! {
+    #![proptest_config(testkit::proptest_config(128))]
+
+    #[test]
+    fn restore_order_puts_shuffled_results_back(
+        tagged in (0usize..200)
+            .prop_flat_map(|n| Just((0..n).map(|i| (i, i * 10)).collect::<Vec<_>>()).prop_shuffle())
+    ) {
+        let expected: Vec<usize> = (0..tagged.len()).map(|i| i * 10).collect();
+        let arrival: Vec<usize> = tagged.iter().map(|&(index, _)| index).collect();
+        let restored = restore_order(tagged);
+        prop_assert!(
+            matches!(&restored, Ok(values) if *values == expected),
+            "results arrived in the index order {:?}; restore_order should give them back by \
+             index, got {:?}; {}",
+            arrival,
+            restored,
+            super::see(ANCHOR)
+        );
+    }
+}
+
+#[test]
+fn restore_order_refuses_bad_tags() {
+    let out_of_range = restore_order(vec![(0, 'a'), (5, 'b'), (1, 'c')]);
+    assert!(
+        matches!(
+            out_of_range,
+            Err(OrderError::OutOfRange { index: 5, len: 3 })
+        ),
+        "3 results cannot include index 5: expected Err(OrderError::OutOfRange {{ index: 5, len: \
+         3 }}), got {out_of_range:?}; {}",
+        super::see(ANCHOR)
+    );
+    let duplicate = restore_order(vec![(1, 'a'), (0, 'b'), (1, 'c')]);
+    match duplicate {
+        Err(OrderError::Duplicate { index: 1 }) => {}
+        other => panic!(
+            "index 1 arrives twice (and 2 never): expected Err(OrderError::Duplicate {{ index: \
+             1 }}), got {other:?}; {}",
+            super::see(ANCHOR)
+        ),
+    }
+    let message = OrderError::Duplicate { index: 1 }.to_string();
+    assert!(
+        message.contains('1'),
+        "the error message {message:?} should name the index that arrived twice; {}",
+        super::see(ANCHOR)
+    );
+}
+
+#[test]
+fn ordered_map_needs_a_worker() {
+    let refused = ordered_map(vec![1, 2, 3], 0, |x: i32| x);
+    assert!(
+        matches!(refused, Err(OrderError::NoWorkers)),
+        "ordered_map(.., 0, ..) should be Err(OrderError::NoWorkers): nobody would take the \
+         items; got {refused:?}; {}",
+        super::see(ANCHOR)
+    );
+}
+
+// ANCHOR: reverse_finish_test
+#[test]
+fn ordered_map_restores_order_when_later_items_finish_first() {
+    let order = Arc::new(ReverseFinish::new(2));
+    let results = within(PATIENCE * 2, "ordered_map", &stuck(), move || {
+        ordered_map(vec![0, 1], 2, |i: usize| {
+            order.finish(i, PATIENCE);
+            i
+        })
+    });
+    assert!(
+        matches!(&results, Ok(values) if *values == [0, 1]),
+        "item 1 finished before item 0, so its result arrived first; the consumer must put the \
+         results back by their tags and return [0, 1], got {results:?}; {}",
+        super::see(ANCHOR)
+    );
+}
+// ANCHOR_END: reverse_finish_test
+
+#[test]
+fn ordered_map_runs_its_workers_at_once() {
+    for workers in 2..=4 {
+        let all_running = Arc::new(Rendezvous::new(workers));
+        let outcomes = within(PATIENCE * 2, "ordered_map", &stuck(), move || {
+            ordered_map((0..workers).collect(), workers, |_| {
+                all_running.meet(PATIENCE)
+            })
+        })
+        .expect("ordered_map failed");
+        if let Some(Err(stranded)) = outcomes.into_iter().find(Result::is_err) {
+            panic!(
+                "{workers} items on {workers} workers never ran all at once ({stranded}): start \
+                 {workers} threads that all take items from the one job channel; {}",
+                super::see(ANCHOR)
+            );
+        }
+    }
+}
+
+#[test]
+fn ordered_map_uses_only_the_workers_asked_for() {
+    let in_flight = Arc::new(HighWater::new());
+    let threads = Arc::new(ThreadIds::new());
+    let (watched, seen) = (Arc::clone(&in_flight), Arc::clone(&threads));
+    let results = within(PATIENCE, "ordered_map", &stuck(), move || {
+        ordered_map((0..60u64).collect(), 3, move |x| {
+            let _inside = watched.enter();
+            seen.record();
+            testkit::spin(2_000 + x)
+        })
+    });
+    assert!(
+        results.is_ok(),
+        "ordered_map failed: {results:?}; {}",
+        super::see(ANCHOR)
+    );
+    assert!(
+        in_flight.highest() <= 3 && threads.count() <= 3,
+        "ordered_map(.., 3, ..) ran {} calls at once on {} threads: only the 3 workers should \
+         call f; {}",
+        in_flight.highest(),
+        threads.count(),
+        super::see(ANCHOR)
+    );
+}
+
+proptest! {
+    #![proptest_config(testkit::proptest_config(64))]
+
+    #[test]
+    fn ordered_map_delivers_each_item_once_in_order(
+        workers in 1usize..=8,
+        items in proptest::collection::vec(any::<i32>(), 0..300),
+    ) {
+        let expected: Vec<i64> = items.iter().map(|&x| i64::from(x) * 2 + 1).collect();
+        let calls = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&calls);
+        let got = within(PATIENCE, "ordered_map", &stuck(), move || {
+            ordered_map(items, workers, move |x| {
+                counted.fetch_add(1, Ordering::SeqCst);
+                i64::from(x) * 2 + 1
+            })
+        });
+        prop_assert!(
+            matches!(&got, Ok(values) if *values == expected),
+            "ordered_map(items, {}, f) should equal items.map(f), got {:?}; {}",
+            workers,
+            got,
+            super::see(ANCHOR)
+        );
+        prop_assert_eq!(
+            calls.load(Ordering::SeqCst),
+            expected.len(),
+            "f should be called exactly once per item; {}",
+            super::see(ANCHOR)
+        );
+    }
+}
+
+#[test]
+fn one_thread_per_item_runs_every_item_at_once() {
+    // Seed 004 starts 7 processes, one per number from 1 to 7.
+    let items: Vec<u64> = (1..=7).collect();
+    let all_running = Arc::new(Rendezvous::new(items.len()));
+    let threads = Arc::new(ThreadIds::new());
+    let seen = Arc::clone(&threads);
+    let results = within(PATIENCE * 2, "one_thread_per_item", &stuck(), move || {
+        one_thread_per_item(items, move |a| {
+            seen.record();
+            all_running.meet(PATIENCE).map(|()| a * a)
+        })
+    })
+    .expect("one_thread_per_item failed");
+    if let Some(Err(stranded)) = results.iter().find(|outcome| outcome.is_err()) {
+        panic!(
+            "7 items never ran all at once ({stranded}): start one thread per item, as seed 004 \
+             starts one process per item; {}",
+            super::see(ANCHOR)
+        );
+    }
+    assert_eq!(
+        threads.count(),
+        7,
+        "7 items should run on 7 different threads; {}",
+        super::see(ANCHOR)
+    );
+    let squares: Vec<u64> = results.into_iter().map(Result::unwrap).collect();
+    assert_eq!(
+        squares,
+        [1, 4, 9, 16, 25, 36, 49],
+        "the results should come back in input order; {}",
+        super::see(ANCHOR)
+    );
+}
+
+#[test]
+fn one_thread_per_item_restores_order_when_later_items_finish_first() {
+    let order = Arc::new(ReverseFinish::new(5));
+    let results = within(PATIENCE * 2, "one_thread_per_item", &stuck(), move || {
+        one_thread_per_item((0..5).collect(), |i: usize| {
+            order.finish(i, PATIENCE);
+            i
+        })
+    });
+    assert!(
+        matches!(&results, Ok(values) if *values == [0, 1, 2, 3, 4]),
+        "the items finished in the order 4, 3, 2, 1, 0 and their results arrived in that order; \
+         put them back by their tags and return [0, 1, 2, 3, 4], got {results:?}; {}",
+        super::see(ANCHOR)
+    );
+}
+
+proptest! {
+    #![proptest_config(testkit::proptest_config(32))]
+
+    #[test]
+    fn one_thread_per_item_delivers_each_item_once_in_order(
+        items in proptest::collection::vec(any::<u16>(), 0..40),
+    ) {
+        let expected: Vec<u32> = items.iter().map(|&x| u32::from(x) + 7).collect();
+        let got = within(
+            PATIENCE,
+            "one_thread_per_item",
+            &stuck(),
+            move || one_thread_per_item(items, |x| u32::from(x) + 7),
+        );
+        prop_assert!(
+            matches!(&got, Ok(values) if *values == expected),
+            "one_thread_per_item(items, f) should equal items.map(f), got {:?}; {}",
+            got,
+            super::see(ANCHOR)
+        );
+    }
+}
