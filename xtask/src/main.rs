@@ -8,6 +8,8 @@ mod book;
 mod cargo;
 mod ci;
 mod cmd;
+mod grade;
+mod handout;
 mod lessons;
 mod libtest;
 mod loom;
@@ -16,6 +18,7 @@ mod offline;
 mod progress;
 mod report;
 mod scratch;
+mod seeds;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +88,51 @@ enum Command {
         #[arg(long)]
         reference: bool,
     },
+    /// Reruns the seed tutorials' experiments and shows them next to the seeds' own numbers.
+    ///
+    /// Runs every lesson's `cargo run --release -p lessonN-solution --example seeds -- --json`,
+    /// one after another, and prints one table: each experiment with the numbers its seed
+    /// published (from tests/lessonN/seeds.toml, with the seed's process and core counts) and
+    /// this machine's serial and parallel times and speedup. A lesson whose example fails gets
+    /// an error row, and the others still run; the exit code is then 1.
+    Seeds {
+        /// Prints the combined JSON lines (each with its `lesson`, and the seed's numbers under
+        /// `published`) instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plot_seeds example.
+        #[arg(long, value_name = "DIR")]
+        plot: Option<PathBuf>,
+        /// Only this lesson (its number, such as 5).
+        #[arg(long, value_name = "N")]
+        lesson: Option<u32>,
+    },
+    /// Grades submissions: tests, hidden tests and performance, lesson by lesson (instructors).
+    ///
+    /// A submission is a directory holding a student's copy of the course; only each lesson's
+    /// src/ is taken from it, everything else comes from this workspace. Each lesson is built
+    /// in a scratch copy under target/xtask/grade/ (dependencies compile once for the class),
+    /// its tests run in a sandbox (own process group, time limit, resource limits, another user
+    /// when root, Landlock), and when they all pass its kernels are timed against the reference.
+    /// Scores and limits come from grading.toml. Without a submission, grades this checkout.
+    Grade {
+        #[command(flatten)]
+        options: grade::Options,
+    },
+    /// Writes the students' copy of the course: no solutions, hidden tests or grading config.
+    ///
+    /// Copies the course (what git tracks) to DIR without solutions/, the hidden tests,
+    /// grading.toml, the mutants and the grader's tests, and adapts the workspace manifest,
+    /// README.md and the book so the copy builds without them. With --check, then runs
+    /// `cargo test` in the copy and each lesson's tests, which must all fail on the stubs.
+    Handout {
+        /// The directory to write (new or empty).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Builds and tests the handout afterwards.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -120,6 +168,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             book::command(&root, &dir, open)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Seeds { json, plot, lesson } => {
+            seeds::run(&root, &seeds::Options { json, plot, lesson })
+        }
+        Command::Grade { options } => grade::run(&root, &options),
+        Command::Handout { out, check } => handout::run(&root, &out, check),
     }
 }
 

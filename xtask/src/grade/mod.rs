@@ -1,0 +1,108 @@
+//! `cargo xtask grade`: grades students' submissions, lesson by lesson, for instructors (and
+//! for a student grading their own checkout).
+//!
+//! For each submission, a scratch copy of the instructor's workspace ([`workspace`]) receives
+//! the submission's `lessons/lessonN/src/` trees ([`submission`]); every lesson is compiled
+//! there with cargo ([`compile`]), its test binaries run in a sandbox ([`sandbox`],
+//! [`testing`]), and when every test passes its performance kernels are timed against the
+//! reference ([`perf`]). [`score`] turns that into points and [`report`] into tables, JSON,
+//! gradebooks and Gradescope results. The instructor's tree is only ever read.
+//!
+//! The sandbox uses Linux interfaces (resource limits, a child subreaper, Landlock), so grading
+//! runs on Linux; elsewhere the command says so.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+#[cfg(target_os = "linux")]
+mod compile;
+// The configuration is read by `cargo xtask handout` too, on any platform.
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub mod config;
+#[cfg(target_os = "linux")]
+mod model;
+#[cfg(target_os = "linux")]
+mod perf;
+#[cfg(target_os = "linux")]
+mod progress;
+#[cfg(target_os = "linux")]
+mod report;
+#[cfg(target_os = "linux")]
+mod sandbox;
+#[cfg(target_os = "linux")]
+mod score;
+#[cfg(target_os = "linux")]
+mod session;
+#[cfg(target_os = "linux")]
+mod submission;
+#[cfg(target_os = "linux")]
+mod testing;
+#[cfg(target_os = "linux")]
+mod vet;
+#[cfg(target_os = "linux")]
+mod workspace;
+
+/// How grading (and `cargo xtask handout --check`) runs cargo in the class's shared target
+/// directory: no incremental caches and no debug info, which would take gigabytes for a class
+/// and are of no use to a grade (panic messages keep their file and line).
+pub const BUILD_ENV: &[(&str, &str)] = &[
+    ("CARGO_INCREMENTAL", "0"),
+    ("CARGO_PROFILE_DEV_DEBUG", "false"),
+    ("CARGO_PROFILE_TEST_DEBUG", "false"),
+];
+
+/// What `cargo xtask grade` was asked to do: its command-line arguments.
+#[derive(Debug, Clone, clap::Args)]
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+pub struct Options {
+    /// Submission directories to grade [default: this checkout].
+    #[arg(value_name = "SUBMISSION")]
+    pub submissions: Vec<PathBuf>,
+    /// Grades every subdirectory of DIR as a submission (as a classroom tool clones them).
+    #[arg(long, value_name = "DIR")]
+    pub class: Option<PathBuf>,
+    /// Only this lesson (repeatable) [default: every lesson].
+    #[arg(long = "lesson", value_name = "N")]
+    pub lessons: Vec<u32>,
+    /// The report's format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+    /// Writes the report to FILE instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The grading configuration [default: grading.toml in the workspace, or the defaults].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A table for the terminal: a row per lesson, then each submission's score.
+    Table,
+    /// One JSON object per submission (an array of them for several).
+    Json,
+    /// A gradebook: a row per submission, a column per lesson.
+    Csv,
+    /// The same gradebook as a Markdown table.
+    Markdown,
+    /// Gradescope's results.json, for one submission.
+    Gradescope,
+}
+
+/// Grades what `options` names against the instructor's workspace at `root`.
+#[cfg(target_os = "linux")]
+pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    session::run(root, options)
+}
+
+/// Grading needs Linux; says so.
+#[cfg(not(target_os = "linux"))]
+pub fn run(_root: &Path, _options: &Options) -> Result<ExitCode> {
+    anyhow::bail!(
+        "`cargo xtask grade` runs on Linux: it holds submissions with Linux resource limits, \
+         process tracking and Landlock. Grade on a Linux machine or in a Linux container."
+    )
+}

@@ -1,0 +1,149 @@
+//! What a submission's process may do: resource limits, the user it runs as, and where it may
+//! write. [`Confinement::prepare`] does the work that needs the grader (counting processes,
+//! building the Landlock rules); [`Plan::apply`] runs in the forked child right before `exec`.
+
+use std::io;
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::path::PathBuf;
+
+use super::{landlock, procs};
+
+/// Resource limits for a submission's processes (each one of them; children inherit them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// CPU seconds per process (`RLIMIT_CPU`): past it the kernel kills the process.
+    pub cpu_seconds: u64,
+    /// Address space per process in bytes (`RLIMIT_AS`): a larger allocation fails.
+    pub address_space: u64,
+    /// Tasks (processes and threads) the sandbox user may run at once (`RLIMIT_NPROC`),
+    /// counted on top of those the user already runs.
+    pub processes: u64,
+    /// The largest file a process may write, in bytes (`RLIMIT_FSIZE`).
+    pub file_size: u64,
+}
+
+/// How to confine one run.
+#[derive(Debug, Clone)]
+pub struct Confinement {
+    /// The resource limits.
+    pub limits: Limits,
+    /// Run as this user and group (uid, gid) instead of the grader's; only root can.
+    pub user: Option<(u32, u32)>,
+    /// The one directory the run may write below (with Landlock).
+    pub writable: PathBuf,
+    /// Whether to use Landlock when the kernel has it.
+    pub landlock: bool,
+}
+
+/// A confinement made ready for one spawn: owns the Landlock ruleset until the child has it.
+#[derive(Debug)]
+pub struct Prepared {
+    ruleset: Option<OwnedFd>,
+    plan: Plan,
+}
+
+/// Everything the child needs, as plain values, so applying it allocates nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    limits: Limits,
+    processes: u64,
+    user: Option<(u32, u32)>,
+    ruleset: Option<RawFd>,
+}
+
+impl Confinement {
+    /// Builds the Landlock rules and works out the process limit.
+    pub fn prepare(&self) -> io::Result<Prepared> {
+        let ruleset = if self.landlock {
+            landlock::ruleset(&self.writable)?
+        } else {
+            None
+        };
+        // RLIMIT_NPROC counts every task of the user, so the limit is on top of what the
+        // user runs already (for the grader's own user, that includes the grader).
+        // SAFETY: getuid has no preconditions.
+        let uid = self
+            .user
+            .map_or_else(|| unsafe { libc::getuid() }, |(uid, _)| uid);
+        let processes = procs::tasks_of_user(uid) + self.limits.processes;
+        let plan = Plan {
+            limits: self.limits,
+            processes,
+            user: self.user,
+            ruleset: ruleset.as_ref().map(AsRawFd::as_raw_fd),
+        };
+        Ok(Prepared { ruleset, plan })
+    }
+}
+
+impl Prepared {
+    /// What the child applies.
+    pub fn plan(&self) -> Plan {
+        debug_assert_eq!(
+            self.plan.ruleset,
+            self.ruleset.as_ref().map(AsRawFd::as_raw_fd)
+        );
+        self.plan
+    }
+}
+
+impl Plan {
+    /// Applies the confinement to the calling process. Meant for `pre_exec`: only system
+    /// calls, no allocation. Order matters: limits and Landlock first, while the process may
+    /// still do everything, then the user, then the parent-death signal (a change of user
+    /// clears it).
+    pub fn apply(&self) -> io::Result<()> {
+        let limits = self.limits;
+        set_limit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
+        set_limit(libc::RLIMIT_AS, limits.address_space)?;
+        set_limit(libc::RLIMIT_NPROC, self.processes)?;
+        set_limit(libc::RLIMIT_FSIZE, limits.file_size)?;
+        set_limit(libc::RLIMIT_CORE, 0)?;
+        if let Some(ruleset) = self.ruleset {
+            landlock::restrict_self(ruleset)?;
+        }
+        // SAFETY: each call takes integers only and affects this (single-threaded) child.
+        unsafe {
+            if let Some((uid, gid)) = self.user {
+                if libc::setgroups(0, std::ptr::null()) != 0
+                    || libc::setgid(gid) != 0
+                    || libc::setuid(uid) != 0
+                {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            // If the grader dies, the run dies with it.
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(target_env = "gnu")]
+type Resource = libc::__rlimit_resource_t;
+#[cfg(not(target_env = "gnu"))]
+type Resource = libc::c_int;
+
+/// Sets both the soft and the hard limit to `value`, or to the present hard limit when that is
+/// lower (only root may raise a hard limit).
+fn set_limit(resource: Resource, value: u64) -> io::Result<()> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: `limit` is a valid rlimit for the kernel to fill, then to read.
+    unsafe {
+        if libc::getrlimit(resource, &mut limit) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let value = value.min(limit.rlim_max);
+        limit.rlim_cur = value;
+        limit.rlim_max = value;
+        if libc::setrlimit(resource, &limit) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! Running a program for the grader: in its own process group, with a wall-clock limit,
+//! bounded output, and (for a submission's code) resource limits, another user and Landlock.
+//!
+//! After every run, whatever it started is killed: its process group first, then every
+//! descendant of the grader, which finds processes that left the group because the grader is
+//! their subreaper ([`procs`]). So no process of a submission outlives its run.
+
+mod capture;
+mod confine;
+mod landlock;
+mod procs;
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::PathBuf;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+pub use capture::Capture;
+pub use confine::{Confinement, Limits};
+pub use procs::become_subreaper;
+
+/// How long the grader waits for the output pipes to close once the run is over.
+const DRAIN_LIMIT: Duration = Duration::from_secs(2);
+/// How often the grader looks at the child while nothing arrives.
+const POLL: Duration = Duration::from_millis(20);
+
+/// One program to run.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// The program.
+    pub program: PathBuf,
+    /// Its arguments.
+    pub args: Vec<OsString>,
+    /// Its working directory.
+    pub dir: PathBuf,
+    /// Its whole environment: nothing of the grader's is passed on unless it is here.
+    pub env: Vec<(OsString, OsString)>,
+    /// Limits for a submission's code; `None` for the grader's own tools (cargo).
+    pub confinement: Option<Confinement>,
+    /// The wall-clock limit.
+    pub timeout: Duration,
+    /// Kill the run when it prints nothing for this long.
+    pub stall: Option<Duration>,
+    /// How much of each output stream to keep ([`Capture`]).
+    pub output_cap: usize,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// It exited with this code.
+    Exited(i32),
+    /// A signal killed it (not the grader's).
+    Signaled(i32),
+    /// It ran past [`Job::timeout`] and was killed.
+    TimedOut,
+    /// It printed nothing for [`Job::stall`] and was killed.
+    Stalled,
+}
+
+/// What a finished run left.
+#[derive(Debug)]
+pub struct Finished {
+    /// How it ended.
+    pub ending: Ending,
+    /// Its standard output, bounded.
+    pub stdout: Capture,
+    /// Its standard error, bounded.
+    pub stderr: Capture,
+    /// How long it ran.
+    pub elapsed: Duration,
+    /// Processes it started that were still alive when it ended, and were killed.
+    pub leftovers: usize,
+    /// Processes that would not die (0 unless something is badly wrong).
+    pub survivors: usize,
+}
+
+/// Set when the grader is asked to stop (Ctrl-C, `kill`).
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn note_interrupt(_signal: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Makes Ctrl-C (SIGINT), SIGTERM and SIGHUP stop grading cleanly: a run in progress and
+/// everything it started are killed before the grader exits. Without this, a run, which is in
+/// a process group of its own, would not see the terminal's Ctrl-C and would outlive the
+/// grader.
+pub fn stop_cleanly_on_interrupt() {
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = note_interrupt as *const () as libc::sighandler_t;
+            action.sa_flags = libc::SA_RESTART;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// Runs `job` to its end (or its limit), then kills everything it left behind.
+pub fn run(job: &Job) -> Result<Finished> {
+    let mut command = Command::new(&job.program);
+    command
+        .args(&job.args)
+        .current_dir(&job.dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    command
+        .env_clear()
+        .envs(job.env.iter().map(|(key, value)| (key, value)));
+    let prepared = match &job.confinement {
+        Some(confinement) => Some(confinement.prepare().with_context(|| {
+            format!(
+                "could not prepare the sandbox for {}",
+                job.program.display()
+            )
+        })?),
+        None => None,
+    };
+    if let Some(prepared) = &prepared {
+        let plan = prepared.plan();
+        // SAFETY: `Plan::apply` only makes system calls, which is what a forked child of a
+        // multi-threaded process may do.
+        unsafe {
+            command.pre_exec(move || plan.apply());
+        }
+    }
+    let started = Instant::now();
+    let mut child = command.spawn().with_context(|| {
+        format!(
+            "could not start {} in {}",
+            job.program.display(),
+            job.dir.display()
+        )
+    })?;
+    // The child holds the Landlock ruleset now; the grader's copy can go.
+    drop(prepared);
+    let group = child.id() as i32;
+
+    let (sender, receiver) = mpsc::channel();
+    let out_reader = child
+        .stdout
+        .take()
+        .map(|out| reader(out, Stream::Stdout, sender.clone()));
+    let err_reader = child
+        .stderr
+        .take()
+        .map(|err| reader(err, Stream::Stderr, sender));
+    let mut stdout = Capture::new(job.output_cap);
+    let mut stderr = Capture::new(job.output_cap);
+    let mut take = |(stream, bytes): (Stream, Vec<u8>)| match stream {
+        Stream::Stdout => stdout.push(&bytes),
+        Stream::Stderr => stderr.push(&bytes),
+    };
+
+    let deadline = started + job.timeout;
+    let mut last_output = started;
+    let mut pipes_open = true;
+    let (ending, leftovers) = loop {
+        if INTERRUPTED.load(Ordering::SeqCst) {
+            procs::kill_group(group);
+            let _ = child.wait();
+            procs::sweep();
+            bail!(
+                "interrupted: the run of {} was stopped",
+                job.program.display()
+            );
+        }
+        if let Some(status) = child
+            .try_wait()
+            .context("could not wait for a run to end")?
+        {
+            // Whatever it started and left running counts before the group is killed.
+            let leftovers = procs::living_descendants(None).len();
+            break (ending_of(status), leftovers);
+        }
+        let now = Instant::now();
+        let stalled = job.stall.is_some_and(|stall| now >= last_output + stall);
+        if now >= deadline || stalled {
+            let leftovers = procs::living_descendants(Some(group)).len();
+            procs::kill_group(group);
+            let _ = child.wait();
+            let ending = if now >= deadline {
+                Ending::TimedOut
+            } else {
+                Ending::Stalled
+            };
+            break (ending, leftovers);
+        }
+        if pipes_open {
+            match receiver.recv_timeout(POLL) {
+                Ok(chunk) => {
+                    last_output = Instant::now();
+                    take(chunk);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => pipes_open = false,
+            }
+        } else {
+            thread::sleep(POLL);
+        }
+    };
+    procs::kill_group(group);
+    let survivors = procs::sweep();
+
+    // Everything is dead, so the pipes close; what is still in them is read.
+    let drain_until = Instant::now() + DRAIN_LIMIT;
+    while pipes_open {
+        let left = drain_until.saturating_duration_since(Instant::now());
+        match receiver.recv_timeout(left) {
+            Ok(chunk) => take(chunk),
+            Err(_) => pipes_open = false,
+        }
+    }
+    for handle in [out_reader, err_reader].into_iter().flatten() {
+        if handle.is_finished() {
+            let _ = handle.join();
+        }
+    }
+    Ok(Finished {
+        ending,
+        stdout,
+        stderr,
+        elapsed: started.elapsed(),
+        leftovers,
+        survivors,
+    })
+}
+
+fn ending_of(status: ExitStatus) -> Ending {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => Ending::Exited(code),
+        (None, Some(signal)) => Ending::Signaled(signal),
+        (None, None) => Ending::Exited(-1),
+    }
+}
+
+/// Reads `source` in chunks on its own thread and sends them down `sender`.
+fn reader(
+    mut source: impl Read + Send + 'static,
+    stream: Stream,
+    sender: mpsc::Sender<(Stream, Vec<u8>)>,
+) -> thread::JoinHandle<()> {
+    thread::spawn(move || {
+        let mut buffer = vec![0; 64 * 1024];
+        loop {
+            match source.read(&mut buffer) {
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Ok(0) | Err(_) => break,
+                Ok(read) => {
+                    if sender.send((stream, buffer[..read].to_vec())).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// A signal's name, such as `SIGABRT`, for messages.
+pub fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGXCPU => "SIGXCPU",
+        libc::SIGXFSZ => "SIGXFSZ",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGTRAP => "SIGTRAP",
+        _ => return format!("signal {signal}"),
+    };
+    name.to_owned()
+}
+
+/// Whether this process runs as root, which may change user and is not held by
+/// `RLIMIT_NPROC`.
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Whether the kernel offers Landlock.
+pub fn landlock_available() -> bool {
+    landlock::abi().is_some()
+}

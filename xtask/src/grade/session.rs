@@ -1,0 +1,485 @@
+//! One grading session: every submission, every lesson, then the report.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use super::compile::{self, Built, Cargo};
+use super::config::{Config, Loaded};
+use super::model::{LessonReport, Status, SubmissionReport, round};
+use super::perf::{self, Measured};
+use super::progress::Progress;
+use super::sandbox::{self, Ending, Limits};
+use super::score::{self, Performance};
+use super::submission::{self, Intake, Submission};
+use super::testing::{Binary, Runner, Sandboxing, others_can_reach};
+use super::vet;
+use super::workspace::{self, HIDDEN_TARGET, LessonPlan, PerfPlan, Scratch};
+use super::{Options, report};
+use crate::cargo::first_lines;
+use crate::lessons;
+use crate::report::{plural, some_names};
+use crate::scratch::scratch_dir;
+
+/// How many compile errors a lesson's message shows.
+const ERRORS_SHOWN: usize = 3;
+
+/// What every lesson of the session shares.
+struct Session<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    sandboxing: Sandboxing,
+    /// The class's shared cargo target directory.
+    target_dir: PathBuf,
+    /// Where the scratch copies live, one directory per submission.
+    copies: PathBuf,
+    /// Per lesson: its hidden suites and its performance plan.
+    lessons: Vec<LessonSetup>,
+}
+
+/// What the instructor's tree says about one lesson.
+struct LessonSetup {
+    number: u32,
+    hidden: Vec<PathBuf>,
+    /// Whether the lesson has performance points.
+    timed: bool,
+    /// How to time it; `None` when it is not timed or there is no reference to compare with.
+    perf: Option<PerfPlan>,
+}
+
+/// Runs the session `options` describes.
+pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    let loaded = Loaded::load(root, options.config.as_deref())?;
+    let config = &loaded.config;
+    let numbers = select(&lessons::discover(root)?, &options.lessons)?;
+    let submissions = submission::collect(root, &options.submissions, options.class.as_deref())?;
+    let target_dir = scratch_dir(root).join("grade-target");
+    let copies = scratch_dir(root).join("grade");
+    for dir in [&target_dir, &copies] {
+        fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    }
+    sandbox::stop_cleanly_on_interrupt();
+    if !sandbox::become_subreaper() {
+        eprintln!(
+            "warning: could not make the grader a child subreaper: a process that leaves its \
+             process group could outlive its lesson"
+        );
+    }
+    let sandboxing = probe(
+        sandboxing(config, &[&target_dir, &copies]),
+        config,
+        &copies.join(".probe"),
+    );
+    let lessons = numbers
+        .iter()
+        .map(|&number| setup(root, &loaded, number))
+        .collect::<Result<Vec<_>>>()?;
+    let session = Session {
+        root,
+        config,
+        sandboxing,
+        target_dir,
+        copies,
+        lessons,
+    };
+    eprintln!(
+        "grading {} × {} ({}); the configuration: {}",
+        plural(submissions.len(), "submission"),
+        plural(numbers.len(), "lesson"),
+        session.sandboxing_summary(),
+        loaded
+            .file
+            .as_ref()
+            .map_or_else(|| "the defaults".to_owned(), |f| f.display().to_string())
+    );
+    let mut progress = Progress::new(submissions.len() * numbers.len());
+    let mut reports = Vec::new();
+    for submission in &submissions {
+        reports.push(session.grade(submission, &mut progress)?);
+    }
+    let text = report::render(options.format, &reports, &config.scoring)?;
+    match &options.out {
+        Some(path) => fs::write(path, text)
+            .with_context(|| format!("could not write the report to {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The lessons to grade: `wanted`, each of which must exist, or all of them.
+fn select(all: &[u32], wanted: &[u32]) -> Result<Vec<u32>> {
+    if wanted.is_empty() {
+        return Ok(all.to_vec());
+    }
+    let mut selected = Vec::new();
+    for number in wanted {
+        if !all.contains(number) {
+            let known: Vec<String> = all.iter().map(u32::to_string).collect();
+            bail!(
+                "there is no lesson {number}: the lessons are {}",
+                known.join(", ")
+            );
+        }
+        if !selected.contains(number) {
+            selected.push(*number);
+        }
+    }
+    selected.sort_unstable();
+    Ok(selected)
+}
+
+/// How the submissions' code is held, given what this machine and user allow.
+fn sandboxing(config: &Config, dirs: &[&Path]) -> Sandboxing {
+    let limits = &config.limits;
+    let mib = |value: u64| value.saturating_mul(1024 * 1024);
+    let wanted = sandbox::is_root() && config.sandbox.drop_privileges;
+    let reachable = dirs.iter().all(|dir| others_can_reach(dir));
+    if wanted && !reachable {
+        eprintln!(
+            "warning: the grading directories under target/ are not reachable by user {}, so \
+             submissions run as root (is the umask 077? make target/ world-searchable, or set \
+             [sandbox] drop_privileges = false to silence this)",
+            config.sandbox.user
+        );
+    }
+    Sandboxing {
+        limits: Limits {
+            cpu_seconds: limits.cpu_s,
+            address_space: mib(limits.memory_mib),
+            processes: limits.processes,
+            file_size: mib(limits.file_size_mib),
+        },
+        user: (wanted && reachable).then_some((config.sandbox.user, config.sandbox.group)),
+        landlock: config.sandbox.landlock && sandbox::landlock_available(),
+    }
+}
+
+/// Checks that this machine lets the sandbox start a program as planned (a container may
+/// refuse the change of user, or a seccomp filter Landlock), and gives up what it refuses, with
+/// a warning, rather than failing every run.
+fn probe(planned: Sandboxing, config: &Config, run_dir: &Path) -> Sandboxing {
+    let works = |sandboxing: &Sandboxing| {
+        let runner = Runner {
+            run_dir: run_dir.to_owned(),
+            sandboxing,
+            limits: &config.limits,
+        };
+        let started = runner.sandboxed(Path::new("true"), &[], Duration::from_secs(30), None);
+        matches!(started, Ok(run) if run.ending == Ending::Exited(0))
+    };
+    let (user, landlock) = (planned.user, planned.landlock);
+    for (user, landlock) in [
+        (user, landlock),
+        (user, false),
+        (None, landlock),
+        (None, false),
+    ] {
+        let candidate = Sandboxing {
+            user,
+            landlock,
+            ..planned.clone()
+        };
+        if works(&candidate) {
+            if candidate.user != planned.user {
+                eprintln!(
+                    "warning: this machine does not let the grader run code as user {}: \
+                     submissions run as the grader's user",
+                    config.sandbox.user
+                );
+            }
+            if candidate.landlock != planned.landlock {
+                eprintln!(
+                    "warning: Landlock is not usable here: submissions' writes are not confined"
+                );
+            }
+            return candidate;
+        }
+    }
+    eprintln!("warning: the sandbox could not start a test program; grading will report why");
+    planned
+}
+
+/// Reads what the instructor's tree says about lesson `number`.
+fn setup(root: &Path, loaded: &Loaded, number: u32) -> Result<LessonSetup> {
+    let hidden_dir = loaded.hidden_dir().join(format!("lesson{number}"));
+    let mut hidden = Vec::new();
+    if hidden_dir.is_dir() {
+        for entry in fs::read_dir(&hidden_dir)
+            .with_context(|| format!("could not list {}", hidden_dir.display()))?
+        {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "rs") && path.is_file() {
+                hidden.push(path.canonicalize()?);
+            }
+        }
+        hidden.sort();
+    }
+    let kernels = root.join(format!("tests/lesson{number}/perf.rs"));
+    let reference = root.join(format!("solutions/lesson{number}"));
+    let timed = loaded.config.performance.enabled && kernels.is_file();
+    let perf = (timed && reference.join("Cargo.toml").is_file()).then(|| PerfPlan {
+        kernels: kernels.canonicalize().unwrap_or(kernels),
+        reference: reference.canonicalize().unwrap_or(reference),
+    });
+    Ok(LessonSetup {
+        number,
+        hidden,
+        timed,
+        perf,
+    })
+}
+
+impl Session<'_> {
+    /// One line on how the code is held, for the start of the session.
+    fn sandboxing_summary(&self) -> String {
+        let held = &self.sandboxing;
+        let who = match held.user {
+            Some((uid, _)) => format!("submissions run as uid {uid}"),
+            None if sandbox::is_root() => "submissions run as root".to_owned(),
+            None => "submissions run as you".to_owned(),
+        };
+        let landlock = if held.landlock {
+            "Landlock confines their writes to their run directory"
+        } else {
+            "no Landlock: nothing confines their writes but file permissions"
+        };
+        format!(
+            "{who}; {landlock}; each process at most {} MiB, {} s of CPU, {} tasks",
+            self.config.limits.memory_mib, self.config.limits.cpu_s, self.config.limits.processes
+        )
+    }
+
+    /// Grades every lesson of one submission.
+    fn grade(&self, submission: &Submission, progress: &mut Progress) -> Result<SubmissionReport> {
+        let started = Instant::now();
+        let mut intakes = Vec::new();
+        for lesson in &self.lessons {
+            let intake = submission::intake(&submission.dir, self.root, lesson.number)
+                .unwrap_or_else(|error| Intake {
+                    files: None,
+                    notes: vec![format!("could not read the submission: {error:#}")],
+                });
+            intakes.push(intake);
+        }
+        let plans: Vec<LessonPlan> = self
+            .lessons
+            .iter()
+            .zip(&intakes)
+            .map(|(lesson, intake)| LessonPlan {
+                number: lesson.number,
+                src: intake.files.clone(),
+                hidden: lesson.hidden.clone(),
+                perf: lesson.perf.clone(),
+            })
+            .collect();
+        let scratch_name = submission.scratch_name();
+        let scratch = Scratch::plan(
+            self.root,
+            &self.copies.join(&scratch_name),
+            &workspace::tag(&scratch_name),
+            &plans,
+        )?;
+        let cargo = Cargo {
+            workspace: scratch.dir.clone(),
+            target_dir: self.target_dir.clone(),
+            timeout: self.config.limits.build_timeout(),
+        };
+        let runner = Runner {
+            run_dir: scratch.run_dir(),
+            sandboxing: &self.sandboxing,
+            limits: &self.config.limits,
+        };
+        let mut reports: Vec<LessonReport> = Vec::new();
+        for (lesson, intake) in self.lessons.iter().zip(intakes) {
+            let name = format!("lesson{}", lesson.number);
+            progress.stage(&submission.name, &name, "copying");
+            let changed = scratch.sync()?;
+            if let Some(previous) = reports.last_mut().filter(|_| !changed.is_empty()) {
+                let files: Vec<String> = changed.iter().map(|p| p.display().to_string()).collect();
+                append(
+                    &mut previous.message,
+                    &format!(
+                        "its tests changed {} of the workspace ({}), which were restored",
+                        plural(files.len(), "file"),
+                        some_names(&files, 3)
+                    ),
+                );
+            }
+            let stage = |what: &str| progress.stage(&submission.name, &name, what);
+            let report = self.lesson(lesson, intake, &scratch, &cargo, &runner, stage)?;
+            progress.finished(&format!(
+                "{} {name}: {}, {}/{} tests, {:.1}",
+                submission.name,
+                report.status.label(),
+                report.tests_passed,
+                report.tests_total,
+                report.score
+            ));
+            reports.push(report);
+        }
+        let scores: Vec<f64> = reports.iter().map(|r| r.score).collect();
+        Ok(SubmissionReport {
+            submission: submission.name.clone(),
+            score: score::submission(&scores),
+            lessons: reports,
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// Grades one lesson of a submission whose scratch copy is in sync.
+    fn lesson(
+        &self,
+        lesson: &LessonSetup,
+        intake: Intake,
+        scratch: &Scratch,
+        cargo: &Cargo,
+        runner: &Runner<'_>,
+        mut stage: impl FnMut(&str),
+    ) -> Result<LessonReport> {
+        let n = lesson.number;
+        let mut report = LessonReport {
+            lesson: format!("lesson{n}"),
+            status: Status::Ok,
+            tests_passed: 0,
+            tests_total: 0,
+            tests: Vec::new(),
+            speedup: None,
+            reference_speedup: None,
+            correctness: 0.0,
+            performance: None,
+            score: 0.0,
+            message: String::new(),
+            timed: lesson.timed,
+        };
+        let finish = |mut report: LessonReport, notes: &[String]| {
+            for note in notes {
+                append(&mut report.message, note);
+            }
+            report
+        };
+        let Some(files) = &intake.files else {
+            report.status = Status::Missing;
+            report.message = format!("the submission has no lessons/lesson{n}/src");
+            return Ok(finish(report, &intake.notes));
+        };
+        let refused = vet::check(files)?;
+        if !refused.is_empty() {
+            report.status = Status::CompileError;
+            report.message = format!("refused before compiling: {}", refused.join("; "));
+            return Ok(finish(report, &intake.notes));
+        }
+        stage("building");
+        let executables = match cargo.tests(&format!("lesson{n}"))? {
+            Built::Ok(executables) => executables,
+            Built::Failed(errors) => {
+                report.status = Status::CompileError;
+                let shown: Vec<String> = errors
+                    .iter()
+                    .take(ERRORS_SHOWN)
+                    .map(|error| first_lines(error, 15))
+                    .collect();
+                report.message = format!(
+                    "does not compile ({}):\n{}",
+                    plural(errors.len(), "error"),
+                    shown.join("\n\n")
+                );
+                return Ok(finish(report, &intake.notes));
+            }
+        };
+        let harnessless =
+            compile::harnessless_tests(&scratch.dir.join(format!("lessons/lesson{n}")));
+        let binaries: Vec<Binary> = executables
+            .into_iter()
+            .filter(|exe| !harnessless.contains(&exe.target))
+            .map(|exe| Binary {
+                hidden: exe.target == HIDDEN_TARGET,
+                target: exe.target,
+                path: exe.path,
+            })
+            .collect();
+        stage("testing");
+        let tested = runner.run(&binaries)?;
+        let mut notes = tested.notes.clone();
+        let total = tested.tests.len();
+        let passed = if tested.unlisted {
+            0
+        } else {
+            tested.tests.iter().filter(|t| t.passed).count()
+        };
+        let performance = if !lesson.timed {
+            Performance::NotGraded
+        } else if passed < total || total == 0 {
+            notes.push("performance is measured once every test passes".to_owned());
+            Performance::NotMeasured
+        } else if lesson.perf.is_some() {
+            stage("timing");
+            match perf::measure(cargo, runner, n, &self.config.performance)? {
+                Measured::Timed {
+                    speedup,
+                    reference_speedup,
+                    detail,
+                } => {
+                    notes.push(detail);
+                    report.speedup = Some(round(speedup, 3));
+                    report.reference_speedup = Some(round(reference_speedup, 3));
+                    Performance::Measured {
+                        speedup,
+                        reference_speedup,
+                    }
+                }
+                Measured::Failed(why) => {
+                    notes.push(format!("performance: {why}"));
+                    Performance::Failed
+                }
+            }
+        } else {
+            notes.push(format!(
+                "performance not measured: this checkout has no reference solution \
+                 (solutions/lesson{n}) to compare with"
+            ));
+            Performance::NotMeasured
+        };
+        let points = score::lesson(&self.config.scoring, passed, total, &performance);
+        report.status = tested.status.unwrap_or(Status::Ok);
+        report.tests_passed = passed;
+        report.tests_total = total;
+        report.tests = tested.tests;
+        report.correctness = points.correctness;
+        report.performance = points.performance;
+        report.score = points.score;
+        notes.extend(intake.notes);
+        Ok(finish(report, &notes))
+    }
+}
+
+/// Adds a sentence to a lesson's message.
+fn append(message: &mut String, sentence: &str) {
+    if !message.is_empty() {
+        message.push_str("; ");
+    }
+    message.push_str(sentence);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lessons_are_selected_by_number() {
+        assert_eq!(select(&[1, 2, 3], &[]).unwrap(), [1, 2, 3]);
+        assert_eq!(select(&[1, 2, 3], &[3, 1, 3]).unwrap(), [1, 3]);
+        let error = format!("{:#}", select(&[1, 2], &[7]).unwrap_err());
+        assert_eq!(error, "there is no lesson 7: the lessons are 1, 2");
+    }
+
+    #[test]
+    fn sentences_are_joined() {
+        let mut message = String::new();
+        append(&mut message, "a");
+        append(&mut message, "b");
+        assert_eq!(message, "a; b");
+    }
+}

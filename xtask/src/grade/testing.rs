@@ -1,0 +1,593 @@
+//! Running a lesson's test binaries in the sandbox and reading every test's result.
+//!
+//! Each binary runs once with all its tests, as `cargo test` would. When that run times out or
+//! crashes, the tests that did not report run again one at a time (`--test-threads 1`, in
+//! libtest's name order), so the test that hangs or crashes is found and fails alone while the
+//! others still count; a time budget bounds those reruns. The set of tests comes from the
+//! binary's own list (`--list`), so a crash cannot make tests disappear from the total.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use super::config::LimitsConfig;
+use super::model::{Status, TestReport, shorten};
+use super::sandbox::{self, Confinement, Ending, Finished, Job, Limits, signal_name};
+use crate::cargo::first_lines;
+use crate::libtest::{Outcome, TestRun};
+use crate::report::counted;
+
+/// The longest a binary may take to list its tests.
+const LIST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How much of a failed test's output its message keeps.
+const MESSAGE_LINES: usize = 40;
+const MESSAGE_CHARS: usize = 4000;
+
+/// A test binary to run.
+#[derive(Debug, Clone)]
+pub struct Binary {
+    /// Its target's name, for messages.
+    pub target: String,
+    /// The executable.
+    pub path: PathBuf,
+    /// Whether its tests are the instructor's hidden ones.
+    pub hidden: bool,
+}
+
+/// How the submission's code is held.
+#[derive(Debug, Clone)]
+pub struct Sandboxing {
+    /// Resource limits.
+    pub limits: Limits,
+    /// The user and group to run as, when the grader is root and may change user.
+    pub user: Option<(u32, u32)>,
+    /// Whether to use Landlock.
+    pub landlock: bool,
+}
+
+/// Runs test binaries (and the performance runner) of one scratch copy.
+#[derive(Debug, Clone)]
+pub struct Runner<'a> {
+    /// The directory a run may write to; made afresh for every run.
+    pub run_dir: PathBuf,
+    /// How the code is held.
+    pub sandboxing: &'a Sandboxing,
+    /// The configured limits.
+    pub limits: &'a LimitsConfig,
+}
+
+/// What running a lesson's tests found.
+#[derive(Debug, Clone, Default)]
+pub struct Tested {
+    /// `Ok`, `Timeout` or `Crashed`.
+    pub status: Option<Status>,
+    /// Every test that counts.
+    pub tests: Vec<TestReport>,
+    /// Sentences for the lesson's message.
+    pub notes: Vec<String>,
+    /// Whether a binary could not even list its tests: then nothing of the lesson counts.
+    pub unlisted: bool,
+}
+
+/// A test's verdict, as read so far.
+#[derive(Debug, Clone)]
+struct Verdict {
+    passed: bool,
+    message: String,
+}
+
+impl Runner<'_> {
+    /// Runs every binary and gathers the results.
+    pub fn run(&self, binaries: &[Binary]) -> Result<Tested> {
+        let mut tested = Tested::default();
+        let mut budget = self.limits.rerun_budget();
+        let mut leftovers = 0;
+        let mut survivors = 0;
+        let mut dropped = 0;
+        for binary in binaries {
+            let listed = match self.list(binary)? {
+                Ok(listed) => listed,
+                Err(reason) => {
+                    tested.status = worst(tested.status, Status::Crashed);
+                    tested.unlisted = true;
+                    tested.notes.push(format!(
+                        "the test binary {} could not list its tests ({reason}), so no test of \
+                         the lesson counts",
+                        binary.target
+                    ));
+                    continue;
+                }
+            };
+            if listed.is_empty() {
+                continue;
+            }
+            let mut verdicts = BTreeMap::new();
+            let first = self.sandboxed(
+                &binary.path,
+                &["--color", "never"],
+                self.limits.timeout(),
+                None,
+            )?;
+            leftovers += first.leftovers;
+            survivors += first.survivors;
+            dropped += first.stdout.dropped() + first.stderr.dropped();
+            read_results(&first.stdout.text(), &listed, &mut verdicts);
+            let complete = listed.iter().all(|name| verdicts.contains_key(name));
+            let problem = match first.ending {
+                Ending::Exited(0 | 101) if complete => None,
+                Ending::TimedOut => Some((
+                    Status::Timeout,
+                    format!(
+                        "the tests did not finish within {} s and were killed",
+                        self.limits.timeout_s
+                    ),
+                )),
+                Ending::Signaled(signal) => Some((
+                    Status::Crashed,
+                    format!(
+                        "the test process crashed: {}",
+                        self.crash(signal, &first.stderr.text())
+                    ),
+                )),
+                Ending::Exited(code) => Some((
+                    Status::Crashed,
+                    format!(
+                        "the test process exited with code {code} before reporting every test \
+                         (does the code call std::process::exit?)"
+                    ),
+                )),
+                Ending::Stalled => Some((
+                    Status::Crashed,
+                    "the test process stopped before reporting every test".to_owned(),
+                )),
+            };
+            if let Some((status, note)) = problem {
+                tested.status = worst(tested.status, status);
+                tested.notes.push(format!("{}: {note}", binary.target));
+                let rerun = self.rerun(binary, &listed, &mut verdicts, &mut budget)?;
+                leftovers += rerun.leftovers;
+                survivors += rerun.survivors;
+                dropped += rerun.dropped;
+                tested.notes.extend(rerun.note);
+            }
+            for name in listed {
+                let verdict = verdicts.remove(&name).unwrap_or_else(|| Verdict {
+                    passed: false,
+                    message: "did not report a result".to_owned(),
+                });
+                tested.tests.push(TestReport {
+                    name,
+                    passed: verdict.passed,
+                    hidden: binary.hidden,
+                    message: verdict.message,
+                });
+            }
+        }
+        tested.status = Some(tested.status.unwrap_or(Status::Ok));
+        if leftovers > 0 {
+            tested.notes.push(format!(
+                "killed {} the tests left running",
+                counted(leftovers, "process", "processes")
+            ));
+        }
+        if survivors > 0 {
+            tested.notes.push(format!(
+                "{} of the tests could not be killed",
+                counted(survivors, "process", "processes")
+            ));
+        }
+        if dropped > 0 {
+            tested.notes.push(format!(
+                "output truncated: {:.1} MiB beyond the {} KiB kept per stream was dropped",
+                dropped as f64 / (1024.0 * 1024.0),
+                self.limits.output_kib
+            ));
+        }
+        Ok(tested)
+    }
+
+    /// The names of the binary's tests that run (not ignored), or why it could not list them.
+    fn list(&self, binary: &Binary) -> Result<Result<Vec<String>, String>> {
+        let mut names = Vec::new();
+        for ignored in [false, true] {
+            let mut args = vec!["--list", "--format", "terse"];
+            if ignored {
+                args.push("--ignored");
+            }
+            let run = self.sandboxed(
+                &binary.path,
+                &args,
+                LIST_TIMEOUT.min(self.limits.timeout()),
+                None,
+            )?;
+            if run.ending != Ending::Exited(0) {
+                let why = match run.ending {
+                    Ending::Signaled(signal) => self.crash(signal, &run.stderr.text()),
+                    Ending::TimedOut | Ending::Stalled => "it did not answer in time".to_owned(),
+                    Ending::Exited(code) => format!("it exited with code {code}"),
+                };
+                return Ok(Err(why));
+            }
+            let listed = run
+                .stdout
+                .text()
+                .lines()
+                .filter_map(|line| line.strip_suffix(": test"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>();
+            if ignored {
+                names.retain(|name| !listed.contains(name));
+            } else {
+                names = listed;
+            }
+        }
+        Ok(Ok(names))
+    }
+
+    /// Reruns, one at a time, the tests of `binary` that have no verdict yet.
+    fn rerun(
+        &self,
+        binary: &Binary,
+        listed: &[String],
+        verdicts: &mut BTreeMap<String, Verdict>,
+        budget: &mut Duration,
+    ) -> Result<Rerun> {
+        let mut remaining: Vec<String> = listed
+            .iter()
+            .filter(|name| !verdicts.contains_key(*name))
+            .cloned()
+            .collect();
+        // libtest runs tests in the order of their names; so does this list.
+        remaining.sort();
+        let mut rerun = Rerun::default();
+        let count = remaining.len();
+        while !remaining.is_empty() && !budget.is_zero() {
+            let mut args = vec!["--color", "never", "--test-threads", "1", "--exact"];
+            args.extend(remaining.iter().map(String::as_str));
+            let run = self.sandboxed(
+                &binary.path,
+                &args,
+                *budget,
+                Some(self.limits.test_timeout()),
+            )?;
+            *budget = budget.saturating_sub(run.elapsed);
+            rerun.leftovers += run.leftovers;
+            rerun.survivors += run.survivors;
+            rerun.dropped += run.stdout.dropped() + run.stderr.dropped();
+            let stdout = run.stdout.text();
+            read_results(&stdout, listed, verdicts);
+            remaining.retain(|name| !verdicts.contains_key(name));
+            if remaining.is_empty() {
+                break;
+            }
+            let reason = match run.ending {
+                Ending::Exited(0 | 101) => {
+                    // The run ended normally yet did not report these: nothing more to learn.
+                    break;
+                }
+                Ending::Stalled => format!(
+                    "timed out: no result after {} s (an infinite loop or a deadlock?)",
+                    self.limits.test_timeout_s
+                ),
+                Ending::TimedOut => "timed out: still running when the time for rerunning \
+                                     unfinished tests ran out"
+                    .to_owned(),
+                Ending::Signaled(signal) => format!(
+                    "crashed the test process: {}",
+                    self.crash(signal, &run.stderr.text())
+                ),
+                Ending::Exited(code) => format!(
+                    "the test process exited with code {code} during this test (does the code \
+                     call std::process::exit?)"
+                ),
+            };
+            let culprit = started_test(&stdout)
+                .filter(|name| remaining.iter().any(|r| r == name))
+                .unwrap_or_else(|| remaining[0].clone());
+            remaining.retain(|name| *name != culprit);
+            verdicts.insert(
+                culprit,
+                Verdict {
+                    passed: false,
+                    message: reason,
+                },
+            );
+        }
+        for name in remaining {
+            verdicts.entry(name).or_insert_with(|| Verdict {
+                passed: false,
+                message: format!(
+                    "not run: the {} s for rerunning unfinished tests ran out",
+                    self.limits.rerun_budget_s
+                ),
+            });
+        }
+        rerun.note = Some(format!(
+            "{} rerun one at a time",
+            counted(count, "unfinished test was", "unfinished tests were")
+        ));
+        Ok(rerun)
+    }
+
+    /// Runs `program` with `args` in a fresh run directory, confined.
+    pub fn sandboxed(
+        &self,
+        program: &Path,
+        args: &[&str],
+        timeout: Duration,
+        stall: Option<Duration>,
+    ) -> Result<Finished> {
+        let user = self.sandboxing.user;
+        fresh_dir(&self.run_dir, user)?;
+        let dir = self.run_dir.clone().into_os_string();
+        let path = std::env::var_os("PATH")
+            .unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+        let job = Job {
+            program: program.to_owned(),
+            args: args.iter().map(OsString::from).collect(),
+            dir: self.run_dir.clone(),
+            env: vec![
+                ("PATH".into(), path),
+                ("HOME".into(), dir.clone()),
+                ("TMPDIR".into(), dir),
+                ("LANG".into(), "C.UTF-8".into()),
+                ("RUST_BACKTRACE".into(), "0".into()),
+                ("PROPTEST_DISABLE_FAILURE_PERSISTENCE".into(), "1".into()),
+            ],
+            confinement: Some(Confinement {
+                limits: self.sandboxing.limits,
+                user,
+                writable: self.run_dir.clone(),
+                landlock: self.sandboxing.landlock,
+            }),
+            timeout,
+            stall,
+            output_cap: self.limits.output_cap(),
+        };
+        sandbox::run(&job)
+    }
+
+    /// What a crash by `signal` means, read from the process's error output.
+    pub fn crash(&self, signal: i32, stderr: &str) -> String {
+        let line = |needle: &str| {
+            stderr
+                .lines()
+                .find(|line| line.contains(needle))
+                .map(|line| line.trim().to_owned())
+        };
+        if let Some(line) = line("has overflowed its stack") {
+            return format!("stack overflow ({line})");
+        }
+        if let Some(line) = line("memory allocation of") {
+            return format!(
+                "out of memory: {line} (the limit is {} MiB of address space per process)",
+                self.limits.memory_mib
+            );
+        }
+        match signal {
+            libc::SIGXCPU => format!(
+                "it used more than {} s of CPU time and was killed",
+                self.limits.cpu_s
+            ),
+            libc::SIGXFSZ => format!(
+                "it wrote a file larger than {} MiB and was killed",
+                self.limits.file_size_mib
+            ),
+            _ => {
+                let last = stderr
+                    .lines()
+                    .rev()
+                    .map(str::trim)
+                    .find(|line| !line.is_empty())
+                    .map(|line| format!(": {}", shorten(line, 200)))
+                    .unwrap_or_default();
+                format!("killed by {}{last}", signal_name(signal))
+            }
+        }
+    }
+}
+
+/// What the reruns of one binary found besides verdicts.
+#[derive(Debug, Default)]
+struct Rerun {
+    leftovers: usize,
+    survivors: usize,
+    dropped: u64,
+    note: Option<String>,
+}
+
+/// The more serious of two statuses: a timeout over a crash over a clean run.
+fn worst(current: Option<Status>, new: Status) -> Option<Status> {
+    let rank = |status: Status| match status {
+        Status::Timeout => 3,
+        Status::Crashed => 2,
+        _ => 1,
+    };
+    match current {
+        Some(current) if rank(current) >= rank(new) => Some(current),
+        _ => Some(new),
+    }
+}
+
+/// Adds the results in libtest's `output` for the tests in `listed`. A test reported twice
+/// with different outcomes fails: only forged output says both.
+fn read_results(output: &str, listed: &[String], verdicts: &mut BTreeMap<String, Verdict>) {
+    let run = TestRun::parse(output);
+    for test in &run.tests {
+        if test.outcome == Outcome::Ignored || !listed.contains(&test.name) {
+            continue;
+        }
+        let passed = test.outcome == Outcome::Passed;
+        let message = if passed {
+            String::new()
+        } else if test.output.trim().is_empty() {
+            "failed".to_owned()
+        } else {
+            shorten(
+                &first_lines(test.output.trim(), MESSAGE_LINES),
+                MESSAGE_CHARS,
+            )
+        };
+        match verdicts.get_mut(&test.name) {
+            Some(verdict) if verdict.passed != passed => {
+                verdict.passed = false;
+                verdict.message = "the output reported this test both passing and failing, \
+                                   so it fails (was the output tampered with?)"
+                    .to_owned();
+            }
+            Some(_) => {}
+            None => {
+                verdicts.insert(test.name.clone(), Verdict { passed, message });
+            }
+        }
+    }
+}
+
+/// The test a single-threaded libtest run was in when it stopped: its last line is
+/// `test NAME ... ` with no result yet.
+fn started_test(stdout: &str) -> Option<String> {
+    let last = stdout.rsplit('\n').next()?;
+    let name = last
+        .strip_prefix("test ")?
+        .trim_end()
+        .strip_suffix(" ...")?;
+    Some(
+        name.strip_suffix(" - should panic")
+            .unwrap_or(name)
+            .to_owned(),
+    )
+}
+
+/// Makes `dir` an empty directory that only `user` (or the grader) may use.
+fn fresh_dir(dir: &Path, user: Option<(u32, u32)>) -> Result<()> {
+    if fs::symlink_metadata(dir).is_ok() {
+        // A run may have left read-only directories; make them writable to remove them.
+        let _ = make_writable(dir);
+        fs::remove_dir_all(dir)
+            .with_context(|| format!("could not clear the run directory {}", dir.display()))?;
+    }
+    fs::create_dir_all(dir)
+        .with_context(|| format!("could not create the run directory {}", dir.display()))?;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    if let Some((uid, gid)) = user {
+        std::os::unix::fs::chown(dir, Some(uid), Some(gid))
+            .with_context(|| format!("could not hand {} to user {uid}", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn make_writable(path: &Path) -> std::io::Result<()> {
+    let meta = fs::symlink_metadata(path)?;
+    if meta.is_dir() {
+        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
+        for entry in fs::read_dir(path)? {
+            let _ = make_writable(&entry?.path());
+        }
+    }
+    Ok(())
+}
+
+/// Whether a user other than the owner can reach `path`: every directory on the way is
+/// searchable by others, and so is the file (executable, for a program).
+pub fn others_can_reach(path: &Path) -> bool {
+    let Ok(path) = path.canonicalize() else {
+        return false;
+    };
+    path.ancestors()
+        .all(|step| fs::metadata(step).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    #[test]
+    fn results_are_read_for_listed_tests_only() {
+        let output = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest zz ... ok\n\
+                      test c ... ignored\n\nfailures:\n\n---- b stdout ----\nboom\n\nfailures:\n    b\n";
+        let mut verdicts = BTreeMap::new();
+        read_results(output, &names(&["a", "b", "c"]), &mut verdicts);
+        assert!(verdicts["a"].passed);
+        assert!(!verdicts["b"].passed);
+        assert_eq!(verdicts["b"].message, "boom");
+        assert!(!verdicts.contains_key("c") && !verdicts.contains_key("zz"));
+    }
+
+    #[test]
+    fn a_forged_pass_is_caught() {
+        let output = "test a ... ok\nrunning 1 test\ntest a ... FAILED\n";
+        let mut verdicts = BTreeMap::new();
+        read_results(output, &names(&["a"]), &mut verdicts);
+        assert!(!verdicts["a"].passed);
+        assert!(verdicts["a"].message.contains("both passing and failing"));
+    }
+
+    #[test]
+    fn the_running_test_is_found() {
+        assert_eq!(
+            started_test("running 2 tests\ntest a ... ok\ntest b ... ").as_deref(),
+            Some("b")
+        );
+        assert_eq!(started_test("test a ... ok\n"), None);
+        assert_eq!(
+            started_test("test p - should panic ... ").as_deref(),
+            Some("p")
+        );
+    }
+
+    #[test]
+    fn statuses_keep_the_worst() {
+        assert_eq!(worst(None, Status::Ok), Some(Status::Ok));
+        assert_eq!(
+            worst(Some(Status::Timeout), Status::Crashed),
+            Some(Status::Timeout)
+        );
+        assert_eq!(
+            worst(Some(Status::Ok), Status::Crashed),
+            Some(Status::Crashed)
+        );
+    }
+
+    #[test]
+    fn crashes_are_explained() {
+        let limits = LimitsConfig::default();
+        let sandboxing = Sandboxing {
+            limits: Limits {
+                cpu_seconds: 1,
+                address_space: 1,
+                processes: 1,
+                file_size: 1,
+            },
+            user: None,
+            landlock: false,
+        };
+        let runner = Runner {
+            run_dir: PathBuf::from("/nowhere"),
+            sandboxing: &sandboxing,
+            limits: &limits,
+        };
+        let overflow =
+            "\nthread 'suite::x' has overflowed its stack\nfatal runtime error: stack overflow\n";
+        assert!(
+            runner
+                .crash(libc::SIGABRT, overflow)
+                .starts_with("stack overflow (thread 'suite::x'")
+        );
+        let oom = "memory allocation of 68719476736 bytes failed\n";
+        assert!(runner.crash(libc::SIGABRT, oom).contains("4096 MiB"));
+        assert!(runner.crash(libc::SIGXCPU, "").contains("600 s of CPU"));
+        assert_eq!(
+            runner.crash(libc::SIGSEGV, "\nlast words\n\n"),
+            "killed by SIGSEGV: last words"
+        );
+    }
+}
