@@ -12,7 +12,7 @@
 //! in a plain loop on one thread, and added by all available threads to one shared
 //! `AtomicCounter`.
 //!
-//! Run it with `cargo run --release -p lesson3-solution --example seeds` for a table, or add
+//! Run it with `cargo run --release -p lesson3-solution --example lesson3-seeds` for a table, or add
 //! `-- --json` for one JSON object per line (the story then goes to stderr).
 
 use std::env;

@@ -7,7 +7,7 @@
 //!   10 000 and 1 000 000.
 //!
 //! Each row compares against a plain serial map. Run it with
-//! `cargo run --release -p lesson4-solution --example seeds` for a table, or add `-- --json` for
+//! `cargo run --release -p lesson4-solution --example lesson4-seeds` for a table, or add `-- --json` for
 //! one JSON object per line. Times are medians of several runs after a warm-up, and include
 //! starting the threads, as the seed's timing includes starting its processes.
 

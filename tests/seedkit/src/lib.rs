@@ -1,4 +1,4 @@
-//! Timing and reporting shared by every lesson's `--example seeds`.
+//! Timing and reporting shared by every lesson's `--example lessonN-seeds`.
 //!
 //! Each example reruns one seed tutorial's experiment and hands its measurements to a
 //! [`Report`], which prints either a readable table or, with `--json`, one JSON object per line
