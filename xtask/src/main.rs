@@ -90,11 +90,11 @@ enum Command {
     },
     /// Reruns the seed tutorials' experiments and shows them next to the seeds' own numbers.
     ///
-    /// Runs every lesson's `cargo run --release -p lessonN-solution --example seeds -- --json`,
-    /// one after another, and prints one table: each experiment with the numbers its seed
-    /// published (from tests/lessonN/seeds.toml, with the seed's process and core counts) and
-    /// this machine's serial and parallel times and speedup. A lesson whose example fails gets
-    /// an error row, and the others still run; the exit code is then 1.
+    /// Runs every lesson's seeds example (`cargo run --release -p lessonN-solution --example
+    /// lessonN-seeds -- --json`), one after another, and prints one table: each experiment with
+    /// the numbers its seed published (from tests/lessonN/seeds.toml, with the seed's process
+    /// and core counts) and this machine's serial and parallel times and speedup. A lesson whose
+    /// example fails gets an error row, and the others still run; the exit code is then 1.
     Seeds {
         /// Prints the combined JSON lines (each with its `lesson`, and the seed's numbers under
         /// `published`) instead of the table.

@@ -3,7 +3,7 @@
 //!
 //! Each lesson with a `solutions/lessonN/examples/seeds.rs` is run in turn, one at a time so
 //! that no two disturb each other's timings, as `cargo run --release -p lessonN-solution
-//! --example seeds -- --json`. Its JSON lines (the format of `tests/seedkit`) are matched with
+//! --example lessonN-seeds -- --json` (the name its Cargo.toml gives that file). Its JSON lines (the format of `tests/seedkit`) are matched with
 //! the numbers in `tests/lessonN/seeds.toml` (format: [`SeedsFile`]) and shown in one table. A
 //! lesson whose example fails gets an error row; the others still run.
 //!
@@ -11,6 +11,7 @@
 //! JSON lines that `--json` prints: plotting is what lesson 5 teaches and its crate already
 //! depends on plotters, so the tooling stays free of a drawing library.
 
+use seedkit::human_seconds;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub struct Options {
 /// The lesson whose example draws the pictures, and the example's name.
 const PLOTTER: (u32, &str) = (5, "plot_seeds");
 
-/// One measurement, as a lesson's `--example seeds -- --json` prints it on a line of its own.
+/// One measurement, as a lesson's seeds example prints it with `--json`, one per line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Measurement {
     /// The seed tutorial, by number: "000" … "004".
@@ -82,7 +83,7 @@ pub fn parse_measurements(stdout: &str) -> Result<Vec<Measurement>> {
 /// ```toml
 /// [[published]]
 /// seed = "004"               # the seed tutorial, three digits
-/// experiment = "cubes_sqrt"  # the experiment's name in the lesson's --example seeds
+/// experiment = "cubes_sqrt"  # the experiment's name in the lesson's seeds example
 /// n = 1000000                # the problem size
 /// processes = 8              # optional: how many processes the seed's parallel run used
 /// cores = 8                  # optional: the seed machine's core count, where the seed says
@@ -323,15 +324,48 @@ fn seeds_example(lesson: u32) -> String {
     format!("solutions/lesson{lesson}/examples/seeds.rs")
 }
 
+/// The name cargo knows `examples/seeds.rs` by in a solution's Cargo.toml: its `[[example]]`
+/// entry's name (the lessons use `lessonN-seeds`, so that their binaries do not overwrite each
+/// other in `target/`), or `seeds` when the manifest has no entry for it.
+pub fn seeds_example_name(manifest: &str) -> Result<String> {
+    #[derive(Deserialize)]
+    struct Manifest {
+        #[serde(default)]
+        example: Vec<Example>,
+    }
+    #[derive(Deserialize)]
+    struct Example {
+        name: String,
+        path: Option<String>,
+    }
+
+    let manifest: Manifest = toml::from_str(manifest)?;
+    Ok(manifest
+        .example
+        .into_iter()
+        .find(|example| example.path.as_deref() == Some("examples/seeds.rs"))
+        .map_or_else(|| "seeds".to_owned(), |example| example.name))
+}
+
+/// The package and the example name of lesson `lesson`'s seeds.
+fn seeds_target(root: &Path, lesson: u32) -> Result<(String, String)> {
+    let package = Lesson::load(root, lesson)?.solution_package();
+    let relative = format!("solutions/lesson{lesson}/Cargo.toml");
+    let text = fs::read_to_string(root.join(&relative))
+        .with_context(|| format!("could not read {relative}"))?;
+    let example =
+        seeds_example_name(&text).with_context(|| format!("{relative} is not a valid manifest"))?;
+    Ok((package, example))
+}
+
 fn run_lesson(root: &Path, lesson: u32) -> LessonRun {
     let failed = |error: anyhow::Error| LessonRun {
         lesson,
         outcome: Outcome::Failed(format!("{error:#}")),
         notes: Vec::new(),
     };
-    let (package, published) = match Lesson::load(root, lesson)
-        .map(|loaded| loaded.solution_package())
-        .and_then(|package| Ok((package, SeedsFile::load(root, lesson)?)))
+    let ((package, example), published) = match seeds_target(root, lesson)
+        .and_then(|target| Ok((target, SeedsFile::load(root, lesson)?)))
     {
         Ok(found) => found,
         Err(error) => return failed(error),
@@ -342,7 +376,7 @@ fn run_lesson(root: &Path, lesson: u32) -> LessonRun {
         "-p",
         &package,
         "--example",
-        "seeds",
+        &example,
         "--",
         "--json",
     ]);
@@ -488,13 +522,13 @@ pub fn render(runs: &[LessonRun], threads_here: usize) -> String {
                         row.seed.clone(),
                         row.experiment.clone(),
                         grouped(row.n),
-                        or_none(p.and_then(|p| p.serial_s).map(seconds)),
-                        or_none(p.and_then(|p| p.parallel_s).map(seconds)),
+                        or_none(p.and_then(|p| p.serial_s).map(human_seconds)),
+                        or_none(p.and_then(|p| p.parallel_s).map(human_seconds)),
                         or_none(p.and_then(Published::speedup).map(times)),
                         or_none(p.map(Published::setup).filter(|s| !s.is_empty())),
                         row.threads.to_string(),
-                        seconds(row.serial_s),
-                        seconds(row.parallel_s),
+                        human_seconds(row.serial_s),
+                        human_seconds(row.parallel_s),
                         times(row.serial_s / row.parallel_s),
                     ]);
                 }
@@ -523,19 +557,6 @@ pub fn render(runs: &[LessonRun], threads_here: usize) -> String {
         text.push_str(&below);
     }
     text
-}
-
-/// Seconds in a unit that keeps the digits readable: `8.40 s`, `1.69 ms`, `186.1 µs`, `85 ns`.
-pub fn seconds(seconds: f64) -> String {
-    if seconds >= 1.0 {
-        format!("{seconds:.2} s")
-    } else if seconds >= 1e-3 {
-        format!("{:.2} ms", seconds * 1e3)
-    } else if seconds >= 1e-6 {
-        format!("{:.1} µs", seconds * 1e6)
-    } else {
-        format!("{:.0} ns", seconds * 1e9)
-    }
 }
 
 /// A speedup: two decimals, or two significant digits below 0.1 so a tiny one is not `0.00x`.
@@ -798,11 +819,20 @@ parallel_s = 4.63
     }
 
     #[test]
+    fn the_seeds_example_is_found_by_its_path() {
+        let named = "[package]\nname = \"lesson1-solution\"\n\n[[example]]\nname = \"other\"\n\
+                     path = \"examples/other.rs\"\n\n[[example]]\nname = \"lesson1-seeds\"\n\
+                     path = \"examples/seeds.rs\"\n";
+        assert_eq!(seeds_example_name(named).unwrap(), "lesson1-seeds");
+        let plain = "[package]\nname = \"lesson1-solution\"\n";
+        assert_eq!(seeds_example_name(plain).unwrap(), "seeds");
+        let broken = "[[example]]\npath = \"examples/seeds.rs\"\n";
+        let error = format!("{:#}", seeds_example_name(broken).unwrap_err());
+        assert!(error.contains("missing field `name`"), "{error}");
+    }
+
+    #[test]
     fn numbers_are_readable() {
-        assert_eq!(seconds(8.4), "8.40 s");
-        assert_eq!(seconds(0.001_688_658), "1.69 ms");
-        assert_eq!(seconds(0.000_186_12), "186.1 µs");
-        assert_eq!(seconds(8.5e-8), "85 ns");
         assert_eq!(times(1.734), "1.73x");
         assert_eq!(times(0.0008), "0.00080x");
         assert_eq!(times(0.083), "0.083x");

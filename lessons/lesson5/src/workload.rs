@@ -1,0 +1,20 @@
+//! Exercise 3 (continued): seed 004's workload, the pairs `(a, √(a³))`.
+
+// ANCHOR: cubes_sqrt
+/// The pairs `(a, √(a³))` for `a` = 1, 2, … `n`, in order, computed on this thread: seed 004's
+/// `cubes_and_sqare_root` mapped over its input. `cubes_sqrt(0)` is empty.
+pub fn cubes_sqrt(n: usize) -> Vec<(u64, f64)> {
+    let _ = n;
+    todo!("Exercise 5.3: read book/src/lesson5.md#harness")
+}
+
+/// The same pairs as [`cubes_sqrt`], bit for bit and in the same order, computed in parallel on
+/// whichever rayon pool the call runs in (the global one, or the one `install` chose).
+///
+/// Hint: `into_par_iter()` on a range of `usize` and `collect()`; compute each pair with the very
+/// same expression as the serial version, so the floats agree exactly.
+pub fn cubes_sqrt_par(n: usize) -> Vec<(u64, f64)> {
+    let _ = n;
+    todo!("Exercise 5.3: read book/src/lesson5.md#harness")
+}
+// ANCHOR_END: cubes_sqrt

@@ -1,0 +1,22 @@
+//! Lesson 5's test suite, written once and run against both crates:
+//! `cargo test -p lesson5` checks your code, `cargo test -p lesson5-solution` the reference.
+//!
+//! Each exercise has its own module; run one with e.g. `cargo test -p lesson5 ex2_fit`.
+
+mod ex1_laws;
+mod ex2_fit;
+mod ex3_harness;
+mod ex4_crossover;
+mod ex5_plot;
+
+/// The book section that explains `anchor` in this lesson's chapter, for failure messages.
+fn see(anchor: &str) -> String {
+    testkit::see(5, anchor)
+}
+
+/// Whether `actual` is within `tolerance` of `expected`, relative to the larger of the two
+/// (absolute near zero), so one tolerance serves small and large values alike.
+fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
+    let scale = actual.abs().max(expected.abs()).max(1.0);
+    (actual - expected).abs() <= tolerance * scale
+}
