@@ -1,0 +1,49 @@
+//! Exercise 6: work that waits against work that computes, and what extra threads do for each.
+
+use std::time::Duration;
+
+use crate::work::ZeroWorkers;
+
+/// Seed 001's slow addition of the waiting kind: sleeps `delay` (`std::thread::sleep`), as a
+/// program waiting for a disk or a network would, then returns `x + y`.
+pub fn sleep_add(x: u32, y: u32, delay: Duration) -> u64 {
+    let _ = (x, y, delay);
+    todo!("Exercise 2.6: read book/src/lesson2.md#io-vs-cpu")
+}
+
+// ANCHOR: io_bound_time
+/// The time `tasks` tasks that each wait `delay` take on `threads` threads, as the seeds' pools
+/// share them out: every thread runs `tasks.div_ceil(threads)` tasks one after another, and a
+/// waiting thread needs no core, so the number of cores does not matter.
+///
+/// 0 threads: `Err(ZeroWorkers { what: "threads" })`.
+pub fn io_bound_time(
+    tasks: usize,
+    threads: usize,
+    delay: Duration,
+) -> Result<Duration, ZeroWorkers> {
+    let _ = (tasks, threads, delay);
+    todo!("Exercise 2.6: read book/src/lesson2.md#io-vs-cpu")
+}
+// ANCHOR_END: io_bound_time
+
+// ANCHOR: cpu_bound_time
+/// The shortest time `tasks` tasks that each compute for `per_task` can take on `threads`
+/// threads and `cores` cores. It is the larger of two limits:
+///
+/// - the busiest thread runs `tasks.div_ceil(threads)` tasks one after another;
+/// - all the work, `per_task × tasks`, shared evenly over the cores that have a thread to run,
+///   `threads.min(cores)` of them.
+///
+/// Round down to the nanosecond. 0 threads: `Err(ZeroWorkers { what: "threads" })`; 0 cores:
+/// `Err(ZeroWorkers { what: "cores" })`.
+pub fn cpu_bound_time(
+    tasks: usize,
+    threads: usize,
+    cores: usize,
+    per_task: Duration,
+) -> Result<Duration, ZeroWorkers> {
+    let _ = (tasks, threads, cores, per_task);
+    todo!("Exercise 2.6: read book/src/lesson2.md#io-vs-cpu")
+}
+// ANCHOR_END: cpu_bound_time

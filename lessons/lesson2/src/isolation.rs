@@ -1,0 +1,69 @@
+//! Exercise 3: seed 001's global `total`, in child processes and in threads.
+
+use std::io::{BufRead, Write};
+use std::sync::atomic::AtomicU64;
+
+use crate::child::{ChildError, Worker};
+use crate::protocol::WorkerError;
+
+// ANCHOR: total
+/// Seed 001's global `total`. Every process has its own: a child starts from 0, whatever the
+/// parent's says, and nothing a child adds ever reaches the parent.
+pub static TOTAL: AtomicU64 = AtomicU64::new(0);
+// ANCHOR_END: total
+
+// ANCHOR: increment
+/// Adds `amount` to this process's [`TOTAL`] and returns the new total: seed 001's
+/// `increment`, which does `global total; total += amt`.
+///
+/// Several threads may call it at once, and no addition may be lost: one atomic
+/// read-modify-write (`fetch_add`) does it. Mind what `fetch_add` returns.
+pub fn increment(amount: u64) -> u64 {
+    let _ = amount;
+    todo!("Exercise 2.3: read book/src/lesson2.md#isolation")
+}
+// ANCHOR_END: increment
+
+/// The worker program's counting mode (`lesson2-worker count`): reads one `increment N` per
+/// line from `input` until it ends, and answers each on `output` with `subtotal T`, this
+/// process's total after [`increment`]ing it by `N`.
+///
+/// As in [`crate::serve`]: parse with `line.parse::<Increment>()`
+/// ([`crate::protocol::Increment`]), stop at a bad line with `WorkerError::BadFrame`, write
+/// with `writeln!`, flush at the end.
+pub fn serve_counter(input: impl BufRead, output: impl Write) -> Result<(), WorkerError> {
+    let _ = (input, output);
+    todo!("Exercise 2.3: read book/src/lesson2.md#isolation")
+}
+
+// ANCHOR: increment_in_children
+/// Seed 001's `Pool(2).map(increment, [3, 2, 9, 1])` with real processes: one child per list
+/// in `per_child`, all running at once. Returns, per child, the subtotals it answered.
+///
+/// - Start each child with `worker.command().arg("count")`, stdin, stdout and stderr piped,
+///   and write its list to it as `increment N` lines; then close its stdin.
+/// - Start them all before waiting for any, then wait for every one of them, even after one
+///   has failed, so that none is left behind.
+/// - A child that ends unsuccessfully is `ChildError::Crashed { status, stderr }`; one whose
+///   stdout is not one `subtotal T` line per increment is `ChildError::Garbage`. Return the
+///   first error, in list order, once every child has been waited for.
+///
+/// `[[3, 2], [9, 1]]` gives `[[3, 5], [9, 10]]`: neither child ever sees 15, and this process's
+/// [`TOTAL`] does not move.
+pub fn increment_in_children(
+    worker: &Worker,
+    per_child: &[Vec<u64>],
+) -> Result<Vec<Vec<u64>>, ChildError> {
+    let _ = (worker, per_child);
+    todo!("Exercise 2.3: read book/src/lesson2.md#isolation")
+}
+// ANCHOR_END: increment_in_children
+
+// ANCHOR: increment_on_threads
+/// The same increments on threads of this process: one scoped thread per amount, each calling
+/// [`increment`]. Returns this process's [`TOTAL`] once every thread has finished.
+pub fn increment_on_threads(amounts: &[u64]) -> u64 {
+    let _ = amounts;
+    todo!("Exercise 2.3: read book/src/lesson2.md#isolation")
+}
+// ANCHOR_END: increment_on_threads

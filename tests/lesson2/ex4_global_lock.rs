@@ -1,0 +1,134 @@
+//! Exercise 4: threads under one global lock, as CPython runs them, and the same threads free.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use proptest::prelude::*;
+use subject::{GlobalLock, run_with_global_lock, run_without_lock};
+use testkit::{HighWater, PATIENCE, Rendezvous, ThreadIds, within};
+
+/// What one call of the work saw.
+#[derive(Debug)]
+struct Seen {
+    index: usize,
+    held_the_lock: bool,
+    /// For the first call only: whether every other thread then queued for the lock.
+    others_queued: Option<bool>,
+}
+
+// ANCHOR: lock_test
+#[test]
+fn with_the_lock_one_thread_computes_at_a_time() {
+    for threads in 2..=4 {
+        let lock = Arc::new(GlobalLock::new());
+        let computing = Arc::new(HighWater::new());
+        let workers = Arc::new(ThreadIds::new());
+        let first = Arc::new(AtomicBool::new(true));
+        let (lock2, computing2, workers2) = (lock.clone(), computing.clone(), workers.clone());
+        let seen = within(
+            PATIENCE * 2,
+            "run_with_global_lock",
+            &format!("a thread never finished; {}", super::see("global-lock")),
+            move || {
+                run_with_global_lock(&lock2, threads, |index| {
+                    workers2.record();
+                    let _inside = computing2.enter();
+                    // The first thread in holds on until all the others queue for the lock, or
+                    // until one of them gets in beside it.
+                    let others_queued = first.swap(false, Ordering::SeqCst).then(|| {
+                        super::wait_until(PATIENCE, || {
+                            lock2.waiting() == threads - 1 || computing2.highest() > 1
+                        }) && computing2.highest() == 1
+                    });
+                    testkit::spin(10_000);
+                    Seen {
+                        index,
+                        held_the_lock: lock2.is_held(),
+                        others_queued,
+                    }
+                })
+            },
+        );
+        let indexes: Vec<usize> = seen.iter().map(|seen| seen.index).collect();
+        assert_eq!(
+            indexes,
+            (0..threads).collect::<Vec<_>>(),
+            "thread i should compute work(i), and the results come back in thread order"
+        );
+        assert!(
+            seen.iter().all(|seen| seen.held_the_lock),
+            "work ran while nobody held the lock: acquire it before calling work, and keep the \
+             guard until work returns; {}",
+            super::see("global-lock")
+        );
+        assert_eq!(
+            computing.highest(),
+            1,
+            "{} threads computed at the same time, but under the global lock only one may; {}",
+            computing.highest(),
+            super::see("global-lock")
+        );
+        assert!(
+            seen.iter().any(|seen| seen.others_queued == Some(true)) && workers.count() == threads,
+            "while one thread computed, the other {} never all waited for the lock (the work \
+             ran on {} threads): start all {threads} threads at once and let each acquire the \
+             lock itself; {}",
+            threads - 1,
+            workers.count(),
+            super::see("global-lock")
+        );
+    }
+}
+// ANCHOR_END: lock_test
+
+#[test]
+fn without_the_lock_all_threads_compute_at_once() {
+    for threads in 2..=4 {
+        let all_computing = Rendezvous::new(threads);
+        let workers = ThreadIds::new();
+        let met = run_without_lock(threads, |_| {
+            workers.record();
+            all_computing.meet(PATIENCE)
+        });
+        super::assert_all_met(
+            met,
+            &format!(
+                "without the lock, {threads} threads should all compute at once ({})",
+                super::see("global-lock")
+            ),
+        );
+        assert_eq!(
+            workers.count(),
+            threads,
+            "run_without_lock({threads}, ..) should start {threads} threads"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(testkit::proptest_config(16))]
+
+    #[test]
+    fn with_the_lock_thread_i_computes_work_of_i(threads in 0usize..6) {
+        let expected: Vec<usize> = (0..threads).map(|i| i * 3 + 1).collect();
+        prop_assert_eq!(
+            run_with_global_lock(&GlobalLock::new(), threads, |i| i * 3 + 1),
+            expected,
+            "run_with_global_lock should return work(0), .., work({}) in order; {}",
+            threads.saturating_sub(1),
+            super::see("global-lock")
+        );
+    }
+
+    #[test]
+    fn without_the_lock_thread_i_computes_work_of_i(threads in 0usize..6) {
+        let expected: Vec<usize> = (0..threads).map(|i| i * 3 + 1).collect();
+        prop_assert_eq!(
+            run_without_lock(threads, |i| i * 3 + 1),
+            expected,
+            "run_without_lock should return work(0), .., work({}) in order; {}",
+            threads.saturating_sub(1),
+            super::see("global-lock")
+        );
+    }
+}
