@@ -5,23 +5,14 @@
 //! all available threads. Every parallel run includes starting its workers, as Python's
 //! `with Pool(n) as p: p.map(..)` does, so the fine-grained case shows what that costs.
 
-use std::time::Duration;
-
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group};
-use subject::{Pool, busy_loop, cpu_count, default_chunk_size, parallel_map, square};
+use subject::{Pool, busy_loop, default_chunk_size, parallel_map, square};
 
 /// Seed 000's square task, at the size where the seed asks whether parallel ever wins.
 const SQUARES: u64 = 1_000_000;
 /// Seed 001's CPU-bound version: ten additions that each loop three million times.
 const BUSY_TASKS: usize = 10;
 const BUSY_ITERATIONS: u64 = 3_000_000;
-
-fn thread_counts() -> Vec<usize> {
-    let mut counts = vec![1, 2, cpu_count()];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
 
 /// A tiny task per item: the cost of handing items to threads dominates.
 fn fine_grained(c: &mut Criterion) {
@@ -30,7 +21,7 @@ fn fine_grained(c: &mut Criterion) {
     group.bench_function("serial", |b| {
         b.iter(|| items.iter().map(|&x| square(x)).collect::<Vec<u64>>())
     });
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         group.bench_with_input(
             BenchmarkId::new("own_pool", threads),
             &threads,
@@ -65,7 +56,7 @@ fn coarse_grained(c: &mut Criterion) {
     group.bench_function("serial", |b| {
         b.iter(|| items.iter().map(|&k| busy_loop(k)).collect::<Vec<u64>>())
     });
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         group.bench_with_input(
             BenchmarkId::new("own_pool", threads),
             &threads,
@@ -92,11 +83,6 @@ fn coarse_grained(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = fine_grained, coarse_grained
 }

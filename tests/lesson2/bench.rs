@@ -6,8 +6,6 @@
 //!   serially, on threads and in child processes: from which size processes pay.
 //! - `global_lock`: the same work on `n` threads with and without one global lock.
 
-use std::time::Duration;
-
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use subject::{
     AddTask, GlobalLock, Worker, map_in_processes, map_on_threads, run_with_global_lock,
@@ -24,14 +22,6 @@ const LOCKED_SPIN: u64 = 10 * subject::SEED_SPIN;
 
 fn worker() -> Worker {
     Worker::new(crate::WORKER_BIN)
-}
-
-fn thread_counts() -> Vec<usize> {
-    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut counts = vec![1, 2, available];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
 }
 
 fn compute(task: &AddTask) -> u64 {
@@ -58,7 +48,7 @@ fn cpu_map(c: &mut Criterion) {
         group.bench_function("serial", |b| {
             b.iter(|| tasks.iter().map(compute).collect::<Vec<u64>>())
         });
-        for n in thread_counts() {
+        for n in testkit::thread_counts() {
             group.bench_with_input(BenchmarkId::new("threads", n), &n, |b, &n| {
                 b.iter(|| map_on_threads(n, &tasks, compute).expect("n is positive"))
             });
@@ -78,7 +68,7 @@ fn cpu_map(c: &mut Criterion) {
 fn global_lock(c: &mut Criterion) {
     let tasks = seed_tasks(LOCKED_SPIN);
     let mut group = c.benchmark_group("global_lock");
-    for n in thread_counts() {
+    for n in testkit::thread_counts() {
         let work = |index: usize| tasks[index % tasks.len()].compute();
         group.bench_with_input(BenchmarkId::new("serial", n), &n, |b, &n| {
             b.iter(|| (0..n).map(work).collect::<Vec<u64>>())
@@ -96,11 +86,6 @@ fn global_lock(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = spawn, cpu_map, global_lock
 }

@@ -5,8 +5,6 @@
 //! to a counter behind a mutex, an atomic, padded per-worker slots, and no shared counter at all
 //! (local sums reduced at the end); then padded against packed slots, to price false sharing.
 
-use std::time::Duration;
-
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use subject::{
     AtomicCounter, Counter, MutexCounter, PackedCounter, ShardedCounter, add_in_parallel,
@@ -20,14 +18,6 @@ fn amounts() -> Vec<u64> {
     [3, 2, 9, 1].into_iter().cycle().take(AMOUNTS).collect()
 }
 
-fn thread_counts() -> Vec<usize> {
-    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut counts = vec![1, 2, cpus];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
-
 /// Times adding every amount to a fresh counter from `make(threads)`, for each thread count.
 fn bench_counter<C: Counter>(
     group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
@@ -35,7 +25,7 @@ fn bench_counter<C: Counter>(
     amounts: &[u64],
     make: impl Fn(usize) -> C,
 ) {
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         group.bench_with_input(BenchmarkId::new(name, threads), &threads, |b, &threads| {
             b.iter(|| add_in_parallel(&make(threads), amounts, threads))
         });
@@ -50,7 +40,7 @@ fn shared_total(c: &mut Criterion) {
     bench_counter(&mut group, "mutex", &amounts, |_| MutexCounter::new());
     bench_counter(&mut group, "atomic", &amounts, |_| AtomicCounter::new());
     bench_counter(&mut group, "sharded", &amounts, ShardedCounter::new);
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         group.bench_with_input(
             BenchmarkId::new("local_reduce", threads),
             &threads,
@@ -71,11 +61,6 @@ fn false_sharing(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = shared_total, false_sharing
 }

@@ -12,7 +12,6 @@
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, criterion_group};
 use subject::{
@@ -24,14 +23,6 @@ const QUEUE_SLOTS: usize = 64;
 const PIPELINE_ITEMS: u64 = 10_000;
 /// Work per stage and item in the balanced pipeline: a few microseconds.
 const STAGE_SPIN: u64 = 10_000;
-
-fn thread_counts() -> Vec<usize> {
-    let available = thread::available_parallelism().map_or(1, |n| n.get());
-    let mut counts = vec![1, 2, available];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
 
 /// The numbers producer `p` of `producers` sends: its share of `0..MESSAGES`.
 fn share(p: usize, producers: usize) -> impl Iterator<Item = u64> {
@@ -125,7 +116,7 @@ fn queues(c: &mut Criterion) {
         ("crossbeam", crossbeam_queue),
         ("std_sync_channel", std_queue),
     ];
-    for pairs in thread_counts() {
+    for pairs in testkit::thread_counts() {
         for (name, run) in variants {
             group.bench_with_input(BenchmarkId::new(name, pairs), &pairs, |b, &pairs| {
                 b.iter(|| assert_eq!(run(pairs), MESSAGES * (MESSAGES - 1) / 2))
@@ -200,7 +191,7 @@ fn word_counts(c: &mut Criterion) {
             total
         })
     });
-    for workers in thread_counts() {
+    for workers in testkit::thread_counts() {
         group.bench_with_input(
             BenchmarkId::new("map_reduce", workers),
             &workers,
@@ -218,11 +209,6 @@ fn word_counts(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = queues, pipelines, word_counts
 }

@@ -6,23 +6,13 @@
 //! pool, as the seed's `Pool(processes=cpu_count())` does, so the small size shows what that
 //! costs. Compare the ratios with the crossover that `--example seeds` finds.
 
-use std::time::Duration;
-
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use subject::{cubes_sqrt, cubes_sqrt_par};
-
-fn thread_counts() -> Vec<usize> {
-    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut counts = vec![1, 2, available];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
 
 fn cubes_sqrt_at(c: &mut Criterion, n: usize) {
     let mut group = c.benchmark_group(format!("cubes_sqrt_{n}"));
     group.bench_function("serial", |b| b.iter(|| cubes_sqrt(n)));
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         group.bench_with_input(
             BenchmarkId::new("rayon", threads),
             &threads,
@@ -52,11 +42,6 @@ fn large(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = small, large
 }

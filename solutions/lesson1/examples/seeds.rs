@@ -103,13 +103,7 @@ fn factorial_experiment(report: &mut Report) {
 }
 
 fn main() -> ExitCode {
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let mut report = Report::from_args_or_exit();
     let threads = cpu_count();
     square_experiment(&mut report, threads);
     sort_experiment(&mut report, threads);

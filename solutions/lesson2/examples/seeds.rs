@@ -115,14 +115,8 @@ fn model_table(rows: &[Measurement]) -> String {
 }
 
 fn main() -> ExitCode {
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
-    let json = std::env::args().any(|arg| arg == "--json");
+    let mut report = Report::from_args_or_exit();
+    let json = report.json();
     let mut rows = sleep_add_experiment(&mut report);
     rows.extend(busy_add_experiment(&mut report));
     report.finish();

@@ -194,15 +194,9 @@ fn main() -> ExitCode {
     if let Ok(spec) = env::var(WORKER_ENV) {
         return run_worker_process(&spec);
     }
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let mut report = Report::from_args_or_exit();
     // In JSON mode stdout carries only the measurements, so the story goes to stderr.
-    let json = env::args().any(|arg| arg == "--json");
+    let json = report.json();
     let say = move |line: String| {
         if json {
             eprintln!("{line}");

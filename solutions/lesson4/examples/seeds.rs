@@ -63,13 +63,7 @@ fn pool(report: &mut Report, n: u64, workers: usize) {
 // ANCHOR_END: queue_cubes
 
 fn main() -> ExitCode {
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let mut report = Report::from_args_or_exit();
     let cores = thread::available_parallelism().map_or(1, |n| n.get());
     for n in [7, 10_000] {
         thread_per_item(&mut report, n);

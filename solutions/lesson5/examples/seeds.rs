@@ -114,13 +114,7 @@ fn crossover_note(threads: usize) -> String {
 }
 
 fn main() -> ExitCode {
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+    let mut report = Report::from_args_or_exit();
     let threads = available_threads();
     for n in SIZES {
         measure(&mut report, n, threads);

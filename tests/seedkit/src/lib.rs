@@ -79,6 +79,19 @@ impl Report {
         })
     }
 
+    /// [`Report::from_args`], or, on a bad argument, the error on stderr and exit status 2.
+    pub fn from_args_or_exit() -> Report {
+        Report::from_args().unwrap_or_else(|message| {
+            eprintln!("error: {message}");
+            std::process::exit(2)
+        })
+    }
+
+    /// Whether the report prints JSON lines (`--json`) rather than a table.
+    pub fn json(&self) -> bool {
+        self.json
+    }
+
     /// Records one measurement; in JSON mode it is printed at once, so a long run shows
     /// progress.
     pub fn add(&mut self, measurement: Measurement) {

@@ -46,6 +46,26 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     }
 }
 
+/// The thread counts every benchmark compares: 1, 2 and all available threads, without
+/// repeats, so a 2-core machine measures 1 and 2 and a 16-core one 1, 2 and 16.
+pub fn thread_counts() -> Vec<usize> {
+    let available = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut counts = vec![1, 2, available];
+    counts.sort_unstable();
+    counts.dedup();
+    counts
+}
+
+/// The criterion settings every lesson's benchmarks use: short runs, since the point is the
+/// ratio between variants measured in the same run, and a student should not wait minutes
+/// for it.
+pub fn quick_criterion() -> criterion::Criterion {
+    criterion::Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+}
+
 /// Burns CPU for `iterations` rounds of a loop the optimizer may not remove, so a test can hold
 /// a task busy without depending on any exercise's code.
 pub fn spin(iterations: u64) -> u64 {

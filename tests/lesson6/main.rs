@@ -1,0 +1,56 @@
+//! Lesson 6's test suite, written once and run against both crates:
+//! `cargo test -p lesson6` checks your code, `cargo test -p lesson6-solution` the reference.
+//!
+//! Each exercise has its own module; run one with e.g. `cargo test -p lesson6 ex3_evaluate`.
+
+mod ex1_grid;
+mod ex2_grid_file;
+mod ex3_evaluate;
+mod ex4_grid_search;
+mod ex5_parallel_dot;
+
+use proptest::prelude::*;
+use subject::Cubic;
+
+/// The book section that explains `anchor` in this lesson's chapter, for failure messages.
+fn see(anchor: &str) -> String {
+    testkit::see(6, anchor)
+}
+
+/// Runs `work` on a fresh rayon pool of exactly `threads` threads, so that every rayon call
+/// inside it uses that pool.
+fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("the test could not start a rayon pool")
+        .install(work)
+}
+
+/// The bit patterns of `values`: equal only if every value is the very same `f64`, which `==`
+/// on floats does not quite say (`0.0 == -0.0`).
+fn bits(values: &[f64]) -> Vec<u64> {
+    values.iter().map(|value| value.to_bits()).collect()
+}
+
+/// `a·x³ + b·x² + c·x + d`, computed by the suite itself rather than by the code under test.
+fn cubic_value(cubic: &Cubic, x: f64) -> f64 {
+    cubic.a * x * x * x + cubic.b * x * x + cubic.c * x + cubic.d
+}
+
+/// Cubics with coefficients in [-10, 10], wider than the seed's [0, 1] so that signs cancel.
+fn any_cubic() -> impl Strategy<Value = Cubic> {
+    let coefficient = -10.0..=10.0f64;
+    (
+        coefficient.clone(),
+        coefficient.clone(),
+        coefficient.clone(),
+        coefficient,
+    )
+        .prop_map(|(a, b, c, d)| Cubic::new(a, b, c, d))
+}
+
+/// x values in [-4, 4], twice the seed's range.
+fn any_xs(max_len: usize) -> impl Strategy<Value = Vec<f64>> {
+    proptest::collection::vec(-4.0..=4.0f64, 0..=max_len)
+}
