@@ -5,8 +5,6 @@
 //! chunks and in Horner form; and its 1000×1000 integer matrix product, serially in both loop
 //! orders and by row blocks, at 1, 2 and all available threads.
 
-use std::time::Duration;
-
 use criterion::{BenchmarkId, Criterion, criterion_group};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -19,13 +17,6 @@ use subject::{
 /// The seed's matrices are 1000×1000. A debug build (`cargo test --benches` runs each benchmark
 /// once, unoptimised) would take minutes on those, so it gets 100×100.
 const SIDE: usize = if cfg!(debug_assertions) { 100 } else { 1_000 };
-
-fn thread_counts() -> Vec<usize> {
-    let mut counts = vec![1, 2, rayon::current_num_threads()];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
 
 fn pool(threads: usize) -> ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -45,7 +36,7 @@ fn poly_grid(c: &mut Criterion) {
     let xs = linspace(-2.0, 2.0, 50);
     let mut group = c.benchmark_group("poly_grid_1e4x50");
     group.bench_function("serial", |b| b.iter(|| evaluate_serial(&grid, &xs)));
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         let pool = pool(threads);
         let chunk = starmap_chunk(grid.len(), threads);
         group.bench_with_input(BenchmarkId::new("per_row", threads), &threads, |b, _| {
@@ -74,7 +65,7 @@ fn int_matmul(c: &mut Criterion) {
         group.bench_function(format!("serial_{name}"), |bench| {
             bench.iter(|| matmul_serial(&a, &b, order).expect("square matrices multiply"))
         });
-        for threads in thread_counts() {
+        for threads in testkit::thread_counts() {
             let pool = pool(threads);
             let rows_per_block = SIDE.div_ceil(threads);
             group.bench_with_input(
@@ -94,11 +85,6 @@ fn int_matmul(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    // Short runs: the point is the ratio between variants measured in the same run, and a
-    // student should not wait minutes for it.
-    config = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_millis(500))
-        .measurement_time(Duration::from_secs(2));
+    config = testkit::quick_criterion();
     targets = poly_grid, int_matmul
 }

@@ -9,7 +9,7 @@ use subject::{
     Cubic, evaluate_chunked, evaluate_horner, evaluate_per_row, evaluate_serial, table_chunked,
     table_per_row,
 };
-use testkit::{PATIENCE, Rendezvous};
+use testkit::{PATIENCE, Rendezvous, Stranded};
 
 use super::{any_cubic, any_xs, bits, cubic_value, in_pool};
 
@@ -27,6 +27,23 @@ fn close_to_direct(cubic: &Cubic, x: f64, direct: f64, horner: f64) -> bool {
     (direct - horner).abs() <= HORNER_TOLERANCE * scale
 }
 // ANCHOR_END: tolerance
+
+/// Checks that both parties of a two-way rendezvous were there and met; `failure` says what it
+/// means if they did not.
+fn assert_both_met(outcomes: Mutex<Vec<Result<(), Stranded>>>, failure: &str) {
+    let outcomes = outcomes.into_inner().unwrap();
+    assert_eq!(
+        outcomes.len(),
+        2,
+        "fill should have been called once for each of the two meeting rows, got {outcomes:?}; {}",
+        super::see("evaluate")
+    );
+    for outcome in outcomes {
+        if let Err(stranded) = outcome {
+            panic!("{failure} ({stranded}); {}", super::see("evaluate"));
+        }
+    }
+}
 
 /// A table whose row `i` holds `i` in every column.
 fn rows_of_own_index(rows: usize, width: usize) -> Vec<f64> {
@@ -78,21 +95,11 @@ fn table_per_row_runs_two_rows_at_once() {
             outcomes.lock().unwrap().push(outcome);
         })
     });
-    let outcomes = outcomes.into_inner().unwrap();
-    assert_eq!(
-        outcomes.len(),
-        2,
-        "fill should run once per row, got {outcomes:?}"
+    assert_both_met(
+        outcomes,
+        "two rows on a pool of two threads never ran at the same time: give each row a rayon \
+         task of its own",
     );
-    for outcome in outcomes {
-        if let Err(stranded) = outcome {
-            panic!(
-                "two rows on a pool of two threads never ran at the same time ({stranded}): give \
-                 each row a rayon task of its own; {}",
-                super::see("evaluate")
-            );
-        }
-    }
 }
 
 #[test]
@@ -133,17 +140,10 @@ fn table_chunked_runs_two_tasks_at_once() {
             }
         })
     });
-    let outcomes = outcomes.into_inner().unwrap();
-    assert_eq!(outcomes.len(), 2, "rows 0 and 3 should each be filled once");
-    for outcome in outcomes {
-        if let Err(stranded) = outcome {
-            panic!(
-                "two tasks of 3 rows on a pool of two threads never ran at the same time \
-                 ({stranded}); {}",
-                super::see("evaluate")
-            );
-        }
-    }
+    assert_both_met(
+        outcomes,
+        "two tasks of 3 rows on a pool of two threads never ran at the same time",
+    );
 }
 
 // ANCHOR: one_thread_per_task

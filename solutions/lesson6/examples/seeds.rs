@@ -10,10 +10,8 @@
 //!   the cache-friendly i-k-j loop order; `int_matmul_ijk` the same in textbook i-j-k order.
 //!
 //! `n` is the number of grid rows, or the matrices' side. Run it with
-//! `cargo run --release -p lesson6-solution --example seeds` for a table, or add `-- --json` for
-//! one JSON object per line. Times are medians of several runs after a warm-up.
-
-use std::process::ExitCode;
+//! `cargo run --release -p lesson6-solution --example lesson6-seeds` for a table, or add
+//! `-- --json` for one JSON object per line. Times are medians of several runs after a warm-up.
 
 use lesson6_solution::{
     Cubic, LoopOrder, Matrix, cubic_grid, evaluate_chunked, evaluate_per_row, evaluate_serial,
@@ -25,13 +23,6 @@ use rayon::ThreadPool;
 use seedkit::{Measurement, Report, median_seconds};
 
 const SIDE: usize = 1_000;
-
-fn thread_counts() -> Vec<usize> {
-    let mut counts = vec![1, 2, rayon::current_num_threads()];
-    counts.sort_unstable();
-    counts.dedup();
-    counts
-}
 
 fn pool(threads: usize) -> ThreadPool {
     rayon::ThreadPoolBuilder::new()
@@ -71,7 +62,7 @@ fn poly_grid_experiment(report: &mut Report) {
     let xs = linspace(-2.0, 2.0, 50);
     let n = grid.len() as u64;
     let serial_s = median_seconds(REPS, || evaluate_serial(&grid, &xs));
-    for threads in thread_counts() {
+    for threads in testkit::thread_counts() {
         let pool = pool(threads);
         // Python's default starmap chunk size: about four chunks per worker.
         let rows_per_task = grid.len().div_ceil(4 * threads);
@@ -119,7 +110,7 @@ fn matmul_experiment(report: &mut Report) {
     ] {
         let multiply = || matmul_serial(&a, &b, order).expect("square matrices multiply");
         let serial_s = median_seconds(REPS, multiply);
-        for threads in thread_counts() {
+        for threads in testkit::thread_counts() {
             let pool = pool(threads);
             let rows_per_block = SIDE.div_ceil(threads);
             let parallel_s = median_seconds(REPS, || {
@@ -138,16 +129,9 @@ fn matmul_experiment(report: &mut Report) {
     }
 }
 
-fn main() -> ExitCode {
-    let mut report = match Report::from_args() {
-        Ok(report) => report,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+fn main() {
+    let mut report = Report::from_args_or_exit();
     poly_grid_experiment(&mut report);
     matmul_experiment(&mut report);
     report.finish();
-    ExitCode::SUCCESS
 }

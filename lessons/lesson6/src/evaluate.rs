@@ -1,0 +1,79 @@
+//! Exercise 3: every cubic of the grid at every x, serially and at two task granularities.
+//!
+//! Every function here returns one contiguous row-major table: row `i` holds cubic `i` at every
+//! x, so element `i * xs.len() + j` is `grid[i].at(xs[j])`. Compute each element with that same
+//! expression in every variant, and the parallel tables will equal the serial one bit for bit.
+//!
+//! The two `table_*` functions decide how rows are split into rayon tasks and know nothing about
+//! cubics; the four `evaluate_*` functions use them.
+
+use crate::Cubic;
+
+// ANCHOR: table_per_row
+/// Builds a `rows × width` row-major table on the current rayon pool, with one task per row:
+/// `fill(i, row)` writes row `i`, and runs as a task of its own. This is joblib's
+/// `Parallel(delayed(f)(row) for row in rows)`: the finest granularity there is.
+///
+/// `fill` is called exactly once per row. When `width` is 0 the table is empty and `fill` is
+/// never called.
+///
+/// Hint: `par_chunks_mut(width)` gives the rows as disjoint `&mut` slices; rayon groups items
+/// into larger tasks unless told not to (`with_max_len`).
+pub fn table_per_row<F>(rows: usize, width: usize, fill: F) -> Vec<f64>
+where
+    F: Fn(usize, &mut [f64]) + Sync,
+{
+    let _ = (rows, width, fill);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+// ANCHOR_END: table_per_row
+
+// ANCHOR: table_chunked
+/// Builds a `rows × width` row-major table on the current rayon pool, `rows_per_task`
+/// consecutive rows per task: rows `0..k`, `k..2k`, … for `k = rows_per_task`, the last task
+/// taking what is left. Each task calls `fill(i, row)` for its rows in ascending order, on one
+/// thread. This is `pool.starmap(f, rows, chunksize=k)`.
+///
+/// `fill` is called exactly once per row; never when `width` is 0.
+///
+/// Panics if `rows_per_task` is 0, with a message naming `rows_per_task`, since no task could
+/// then make progress.
+pub fn table_chunked<F>(rows: usize, width: usize, rows_per_task: usize, fill: F) -> Vec<f64>
+where
+    F: Fn(usize, &mut [f64]) + Sync,
+{
+    let _ = (rows, width, rows_per_task, fill);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+// ANCHOR_END: table_chunked
+
+// ANCHOR: evaluate
+/// Every cubic at every x, on the calling thread: the reference the parallel versions must
+/// equal bit for bit.
+pub fn evaluate_serial(grid: &[Cubic], xs: &[f64]) -> Vec<f64> {
+    let _ = (grid, xs);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+
+/// [`evaluate_serial`]'s table, one rayon task per cubic ([`table_per_row`]).
+pub fn evaluate_per_row(grid: &[Cubic], xs: &[f64]) -> Vec<f64> {
+    let _ = (grid, xs);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+
+/// [`evaluate_serial`]'s table, `rows_per_task` cubics per rayon task ([`table_chunked`]).
+///
+/// Panics if `rows_per_task` is 0.
+pub fn evaluate_chunked(grid: &[Cubic], xs: &[f64], rows_per_task: usize) -> Vec<f64> {
+    let _ = (grid, xs, rows_per_task);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+
+/// Like [`evaluate_chunked`], but each element is [`Cubic::horner_at`].
+///
+/// Panics if `rows_per_task` is 0.
+pub fn evaluate_horner(grid: &[Cubic], xs: &[f64], rows_per_task: usize) -> Vec<f64> {
+    let _ = (grid, xs, rows_per_task);
+    todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+}
+// ANCHOR_END: evaluate

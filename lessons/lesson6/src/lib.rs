@@ -1,0 +1,37 @@
+//! Lesson 6, polynomial grid: your exercises.
+//!
+//! Every function below is a stub that panics with `todo!`; replace each `todo!` with code that
+//! meets the spec in its doc comment. `cargo test -p lesson6` checks your work, `cargo xtask
+//! progress` says how far you are, and the book explains each exercise.
+//!
+//! Seed 002's Exercise 9.1 evaluates a cubic `a·x³ + b·x² + c·x + d` for every point of a
+//! 10×10×10×10 grid of coefficients at 50 values of x, writes the grid to a CSV file, and finds
+//! that handing each grid row to its own task is slower than not parallelising at all. This
+//! crate builds the grid, stores it, evaluates it at three task granularities, searches it for
+//! the best fit to a curve, and ends with the seed's other parallel kernel, a matrix product
+//! split by row blocks.
+//!
+//! | exercise | module | book |
+//! |---|---|---|
+//! | 1. The grid | [`grid`] | `book/src/lesson6.md#grid` |
+//! | 2. The grid as a CSV file | [`grid_file`] | `book/src/lesson6.md#grid-file` |
+//! | 3. Evaluating the grid | [`cubic`], [`evaluate`] | `book/src/lesson6.md#evaluate` |
+//! | 4. Grid search | [`search`] | `book/src/lesson6.md#grid-search` |
+//! | 5. Matrix product by row blocks | [`matmul`] | `book/src/lesson6.md#parallel-dot` |
+
+pub mod cubic;
+pub mod evaluate;
+pub mod grid;
+pub mod grid_file;
+pub mod matmul;
+pub mod search;
+
+pub use cubic::Cubic;
+pub use evaluate::{
+    evaluate_chunked, evaluate_horner, evaluate_per_row, evaluate_serial, table_chunked,
+    table_per_row,
+};
+pub use grid::{cubic_grid, linspace, product};
+pub use grid_file::{GridFileError, read_grid, write_grid};
+pub use matmul::{LoopOrder, Matrix, MatrixError, matmul_serial, parallel_dot};
+pub use search::{BestFit, SearchError, best_fit};
