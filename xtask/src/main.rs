@@ -3,6 +3,9 @@
 //! - `cargo xtask ci`: everything continuous integration must prove.
 //! - `cargo xtask progress`: a student's progress, exercise by exercise, and what to do next.
 //! - `cargo xtask book`: builds the course book with the pinned mdbook.
+//! - `cargo xtask loom`: model-checks a lesson's concurrent code with loom.
+//! - `cargo xtask seeds`: every lesson's seed experiments beside the seeds' published numbers.
+//! - `cargo xtask grade`, `cargo xtask handout`: grading a class, and the students' copy.
 
 mod book;
 mod cargo;
@@ -31,7 +34,7 @@ use clap::{Parser, Subcommand};
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
-    about = "The course's own commands: progress for students, ci and book for maintainers",
+    about = "The course's own commands: progress, book, loom and seeds for students; ci for maintainers; grade and handout for instructors",
     long_about = None,
     after_help = "Run `cargo xtask <command> --help` for what each command does."
 )]
