@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use subject::{Pool, PoolError, TaskPanicked, default_chunk_size};
-use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, within};
+use testkit::{HighWater, PATIENCE, Rendezvous, Signal, within};
 
 /// A pool the test can share with the bounded-wait runner thread.
 fn pool(workers: usize) -> Arc<Pool> {
@@ -95,27 +95,38 @@ fn map_of_no_items_is_empty() {
 // ANCHOR: order_test
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
+    // Two workers, three items, one per chunk. Item 0 holds its worker until item 2 starts, and
+    // item 2 can only start on the other worker after item 1's result has been sent back. So
+    // item 1's result always arrives before item 0's, and a map that hands results back in
+    // arrival order instead of input order puts it first.
     let pool = pool(2);
-    let order = Arc::new(ReverseFinish::new(2));
+    let third_started = Arc::new(Signal::new());
     let results = within(PATIENCE * 2, "Pool::map", &stuck("map()"), move || {
         pool.map(
             move |x: usize| {
-                order.finish(x, PATIENCE);
+                match x {
+                    0 => assert!(
+                        third_started.wait(PATIENCE),
+                        "item 0 waited {PATIENCE:?} for item 2 to start, but it never did: the \
+                         pool does not run two tasks at once"
+                    ),
+                    2 => third_started.raise(),
+                    _ => {}
+                }
                 x
             },
-            vec![0, 1],
+            vec![0, 1, 2],
             1,
         )
     });
     assert_eq!(
         results,
-        Ok(vec![0, 1]),
+        Ok(vec![0, 1, 2]),
         "item 1 finished before item 0, and map returned results in finishing order (or failed): \
          put each chunk's results back at its position in the input; {}",
         super::see("own-pool")
     );
 }
-
 // ANCHOR_END: order_test
 // ANCHOR: rendezvous_test
 #[test]
