@@ -122,9 +122,11 @@ impl Signal {
 /// Forces tasks to finish in reverse input order: the task for item `i` may finish only after
 /// the task for item `i + 1` has.
 ///
-/// A map that hands results back in completion order, instead of input order, then returns them
-/// reversed, which a test can see without any timing. Needs every item in flight at once, so
-/// use it with as many workers as items.
+/// It orders when tasks *finish*, not when their results are *delivered*: a task raises its
+/// signal and only then hands its result back, so a map that collects results in arrival order
+/// usually, but not always, returns them reversed. To catch that mistake every time, wait for
+/// an event that can only follow the delivery (lesson 1's order test shows one). Needs every
+/// item in flight at once, so use it with as many workers as items.
 #[derive(Debug)]
 pub struct ReverseFinish {
     finished: Vec<Signal>,
