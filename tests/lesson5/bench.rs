@@ -16,15 +16,7 @@ fn cubes_sqrt_at(c: &mut Criterion, n: usize) {
         group.bench_with_input(
             BenchmarkId::new("rayon", threads),
             &threads,
-            |b, &threads| {
-                b.iter(|| {
-                    let pool = rayon::ThreadPoolBuilder::new()
-                        .num_threads(threads)
-                        .build()
-                        .expect("building a rayon pool failed");
-                    pool.install(|| cubes_sqrt_par(n))
-                })
-            },
+            |b, &threads| b.iter(|| testkit::in_rayon_pool(threads, || cubes_sqrt_par(n))),
         );
     }
     group.finish();

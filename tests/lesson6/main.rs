@@ -17,15 +17,8 @@ fn see(anchor: &str) -> String {
     testkit::see(6, anchor)
 }
 
-/// Runs `work` on a fresh rayon pool of exactly `threads` threads, so that every rayon call
-/// inside it uses that pool.
-fn in_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .expect("the test could not start a rayon pool")
-        .install(work)
-}
+/// Every rayon call inside `in_pool(threads, work)` runs on a fresh pool of exactly `threads`.
+use testkit::in_rayon_pool as in_pool;
 
 /// The bit patterns of `values`: equal only if every value is the very same `f64`, which `==`
 /// on floats does not quite say (`0.0 == -0.0`).

@@ -76,6 +76,22 @@ pub fn spin(iterations: u64) -> u64 {
     count
 }
 
+/// Runs `work` on a fresh rayon pool of exactly `threads` threads, so that every rayon call
+/// inside it (`par_iter`, `join`, …) uses that pool rather than the global one, and shuts the
+/// pool down afterwards. Starting and stopping the pool is part of what `work` costs, as it is
+/// for Python's `with Pool(n) as p:`.
+///
+/// Panics if the pool's threads cannot be started.
+pub fn in_rayon_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap_or_else(|error| {
+            panic!("could not start a rayon pool of {threads} threads: {error}")
+        })
+        .install(work)
+}
+
 /// A pointer to the book for a failure message: `see(1, "own-pool")` reads
 /// "see the book: book/src/lesson1.md#own-pool".
 pub fn see(lesson: u32, anchor: &str) -> String {

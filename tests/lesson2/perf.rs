@@ -1,0 +1,27 @@
+// Lesson 2's performance kernels, for `cargo xtask grade`: the contract is in the header of
+// tests/lesson1/perf.rs.
+
+/// Seed 001's computing workload (`add` after a busy loop), scaled so that each thread gets
+/// several tasks: 48 tasks of 10 million rounds each.
+const TASKS: usize = 48;
+const ITERATIONS: u64 = 10_000_000;
+
+/// The kernels of lesson 2: exercise 1's map on threads. (The processes of exercise 2 need the
+/// lesson's worker program, which the grader's runner does not build, so they are graded on
+/// correctness alone.)
+pub fn kernels(k: &mut impl crate::Kernels) {
+    k.kernel("threads_busy_loop", busy_inputs, busy_serial, busy_on_threads);
+}
+
+fn busy_inputs() -> Vec<u64> {
+    vec![ITERATIONS; TASKS]
+}
+
+fn busy_serial(items: &Vec<u64>) -> Vec<u64> {
+    items.iter().map(|&iterations| testkit::spin(iterations)).collect()
+}
+
+fn busy_on_threads(items: &Vec<u64>, threads: usize) -> Vec<u64> {
+    subject::map_on_threads(threads, items, |&iterations| testkit::spin(iterations))
+        .expect("map_on_threads refused a thread count of at least 1")
+}
