@@ -18,6 +18,7 @@ use crate::lessons::{self, Lesson};
 use crate::libtest::{Outcome, TestCase, TestRun};
 use crate::loom;
 use crate::mutants;
+use crate::progress;
 use crate::report::{Table, counted, duration, plural, some_names};
 
 /// How a step ended.
@@ -134,11 +135,21 @@ fn shorten(text: &str, max: usize) -> String {
 }
 
 /// Runs every CI step and prints the summary; the exit code says whether all passed.
+///
+/// In a students' copy (`cargo xtask handout`, which has no `solutions/`), the lesson steps
+/// check the student's work instead: each lesson's tests must all pass on the student's code.
 pub fn run(root: &Path) -> Result<ExitCode> {
     let mut ci = Ci {
         root,
         steps: Vec::new(),
     };
+    let students_copy = !root.join("solutions").is_dir();
+    if students_copy {
+        println!(
+            "A students' copy (no solutions/): checking your work. Every lesson's tests must \
+             pass on your code in lessons/."
+        );
+    }
     let cargo = || Cmd::cargo(root);
 
     ci.step("fmt", || {
@@ -178,9 +189,12 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         }
         Ok(numbers) => {
             for number in numbers {
-                if let Some(lesson) = lesson_steps(&mut ci, number) {
-                    loaded.push(lesson);
-                }
+                let lesson = if students_copy {
+                    student_lesson_steps(&mut ci, number)
+                } else {
+                    lesson_steps(&mut ci, number)
+                };
+                loaded.extend(lesson);
             }
         }
     }
@@ -345,6 +359,72 @@ fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
                 &name,
                 "the reference solution fails its own suite, so a mutant proves nothing",
             );
+        }
+    }
+    Some(lesson)
+}
+
+/// The steps for lesson `number` in a students' copy: the student's crate passes every test
+/// of its suite (and its loom models, where the lesson has them).
+fn student_lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
+    let root = ci.root;
+    let lesson = match Lesson::load(root, number) {
+        Ok(lesson) => lesson,
+        Err(error) => {
+            ci.step(&format!("lesson{number} metadata"), || Err(error));
+            return None;
+        }
+    };
+    let package = lesson.stub_package();
+    let passed = ci.step(&package, || {
+        let report = PackageTests {
+            workspace: root,
+            package: &package,
+            target_dir: None,
+            failures_expected: true,
+            show_commands: true,
+            loom_test: None,
+        }
+        .run()?;
+        let run = match report {
+            TestReport::DoesNotCompile { errors } => bail!(
+                "does not compile ({}): run `cargo build -p {package}` to see the errors\n{}",
+                plural(errors.len(), "error"),
+                errors.join("\n\n")
+            ),
+            TestReport::Ran { run, .. } => run,
+        };
+        let suite: Vec<&TestCase> = run.suite().collect();
+        let passing = names_with(&suite, Outcome::Passed).len();
+        let progress = progress::exercises(&lesson.meta, &run);
+        let waiting = progress.iter().find(|exercise| {
+            matches!(
+                exercise.status,
+                progress::Status::NotStarted | progress::Status::Failing
+            )
+        });
+        match waiting {
+            None if passing == suite.len() && run.complete() => {
+                Ok(format!("{passing}/{} pass", suite.len()))
+            }
+            None => bail!(
+                "{passing}/{} pass, and the run did not finish: run `cargo test -p {package}` \
+                 to see why",
+                suite.len()
+            ),
+            Some(exercise) => bail!(
+                "{passing}/{} pass. {}",
+                suite.len(),
+                progress::next_step(&lesson, exercise)
+            ),
+        }
+    });
+    if lesson.meta.loom_test.is_some() {
+        let name = format!("{package} loom");
+        if passed {
+            ci.step(&name, || loom::run(root, &lesson, loom::Subject::Student));
+        } else {
+            ci.skip(&name, &format!("{package} does not pass its tests yet"));
         }
     }
     Some(lesson)

@@ -4,7 +4,8 @@
 //! without git), except what students must not see: the reference solutions (`solutions/`),
 //! the hidden tests and the grading configuration, the mutants (patches of the reference), and
 //! the grader's own tests. Three files are adapted so the copy still works without them: the
-//! workspace manifest no longer lists `solutions/*`, README.md loses its instructor section, and
+//! workspace manifest no longer lists `solutions/*`, README.md keeps only what students need
+//! (its course-only blocks go, its handout-only comments open up), and
 //! the book's chapters no longer include code from `solutions/`. With `--check`, the copy is
 //! then built and tested the way a student starts: `cargo test` passes and every lesson's
 //! tests fail on the stubs.
@@ -27,8 +28,13 @@ use crate::scratch::scratch_dir;
 const BOOK_PLACEHOLDER: &str =
     "// The reference solution is not part of the student handout: ask your instructor.";
 
-/// The README section for instructors, which the handout leaves out.
-const INSTRUCTOR_HEADING: &str = "## Instructors";
+/// README.md's markers: lines between `COURSE_BEGIN` and `COURSE_END` are for the course's
+/// repository only (the instructors' section, commands that need the reference); a comment
+/// opened by `HANDOUT_BEGIN` holds lines for the handout only, which it un-comments.
+const COURSE_BEGIN: &str = "<!-- course:begin -->";
+const COURSE_END: &str = "<!-- course:end -->";
+const HANDOUT_BEGIN: &str = "<!-- handout:";
+const HANDOUT_END: &str = "-->";
 
 /// Writes the handout of the workspace at `root` to `out`; with `check`, proves it works.
 pub fn run(root: &Path, out: &Path, check: bool) -> Result<ExitCode> {
@@ -183,7 +189,9 @@ fn adapt(file: &Path, from: &Path) -> Result<Option<String>> {
             .context("could not take solutions/ out of the workspace's Cargo.toml");
     }
     if file == Path::new("README.md") {
-        return Ok(Some(without_section(&read()?, INSTRUCTOR_HEADING)));
+        return for_students(&read()?)
+            .map(Some)
+            .context("could not make the students' README.md");
     }
     if file.starts_with("book/src") && file.extension().is_some_and(|e| e == "md") {
         let text = read()?;
@@ -228,28 +236,58 @@ pub fn without_solutions(manifest: &str) -> Result<String> {
     Ok(text)
 }
 
-/// `markdown` without the section under `heading`, up to the next heading of the same level.
-fn without_section(markdown: &str, heading: &str) -> String {
-    let mut kept = Vec::new();
-    let mut skipping = false;
-    for line in markdown.lines() {
-        if line.trim_end() == heading {
-            skipping = true;
-            continue;
-        }
-        if skipping && line.starts_with("## ") {
-            skipping = false;
-        }
-        if !skipping {
-            kept.push(line);
+/// README.md as students get it: the course-only blocks dropped, the handout-only comments
+/// un-commented. Fails, naming the line, on a marker that is not closed or not opened.
+fn for_students(markdown: &str) -> Result<String> {
+    #[derive(PartialEq)]
+    enum Block {
+        Both,
+        CourseOnly,
+        HandoutOnly,
+    }
+    let mut block = Block::Both;
+    let mut opened_at = 0;
+    let mut kept: Vec<&str> = Vec::new();
+    for (index, line) in markdown.lines().enumerate() {
+        let number = index + 1;
+        let marker = line.trim();
+        let unexpected = |what: &str| {
+            anyhow::anyhow!(
+                "README.md line {number}: `{marker}` {what}; the handout's markers are \
+                 `{COURSE_BEGIN}` … `{COURSE_END}` and `{HANDOUT_BEGIN}` … `{HANDOUT_END}`, \
+                 each on a line of its own"
+            )
+        };
+        match (&block, marker) {
+            (Block::Both, COURSE_BEGIN) => (block, opened_at) = (Block::CourseOnly, number),
+            (Block::Both, HANDOUT_BEGIN) => (block, opened_at) = (Block::HandoutOnly, number),
+            (Block::CourseOnly, COURSE_END) | (Block::HandoutOnly, HANDOUT_END) => {
+                block = Block::Both;
+            }
+            (_, COURSE_BEGIN | HANDOUT_BEGIN) => {
+                bail!(unexpected(&format!(
+                    "opens a block inside the one opened on line {opened_at}"
+                )))
+            }
+            (Block::Both, COURSE_END) => bail!(unexpected("closes a block that was not opened")),
+            (Block::CourseOnly, _) => {}
+            (Block::Both | Block::HandoutOnly, _) => kept.push(line),
         }
     }
-    while kept.last().is_some_and(|line| line.trim().is_empty()) {
-        kept.pop();
+    ensure!(
+        block == Block::Both,
+        "README.md line {opened_at}: this block is never closed (`{COURSE_END}` or \
+         `{HANDOUT_END}` on a line of its own)"
+    );
+    let mut text = String::new();
+    for line in kept {
+        // Dropping a block can leave two blank lines in a row; Markdown needs only one.
+        if !(line.trim().is_empty() && text.ends_with("\n\n")) {
+            text.push_str(line);
+            text.push('\n');
+        }
     }
-    let mut text = kept.join("\n");
-    text.push('\n');
-    text
+    Ok(format!("{}\n", text.trim_end()))
 }
 
 /// A chapter whose `{{#include …solutions/…}}` lines are replaced by a placeholder.
@@ -364,16 +402,36 @@ mod tests {
     }
 
     #[test]
-    fn the_instructor_section_goes() {
-        let readme = "# Course\n\n## Start\n\nrun it\n\n## Instructors\n\ngrade\n### Deep\n\nmore\n\n## Where\n\nhere\n";
+    fn the_readme_keeps_what_students_need() {
+        let readme = "# Course\n\n## Start\n\nrun it\n<!-- course:begin -->\n- bench the \
+                      reference\n<!-- course:end -->\n<!-- handout:\n- bench yours\n-->\n\n\
+                      <!-- course:begin -->\n## Instructors\n\ngrade\n<!-- course:end -->\n\n\
+                      ## Where\n\nhere\n";
         assert_eq!(
-            without_section(readme, INSTRUCTOR_HEADING),
-            "# Course\n\n## Start\n\nrun it\n\n## Where\n\nhere\n"
+            for_students(readme).unwrap(),
+            "# Course\n\n## Start\n\nrun it\n- bench yours\n\n## Where\n\nhere\n"
         );
-        assert_eq!(
-            without_section("# A\n\n## Instructors\nx\n", INSTRUCTOR_HEADING),
-            "# A\n"
-        );
+        let unclosed = for_students("a\n<!-- course:begin -->\nb\n").unwrap_err();
+        assert!(unclosed.to_string().contains("line 2"), "{unclosed}");
+        let stray = for_students("a\n<!-- course:end -->\n").unwrap_err();
+        assert!(stray.to_string().contains("line 2"), "{stray}");
+        let root = lessons::workspace_root().unwrap();
+        let real = for_students(&fs::read_to_string(root.join("README.md")).unwrap()).unwrap();
+        for gone in [
+            "solutions/",
+            "-solution",
+            "## Instructors",
+            "cargo xtask grade",
+            "<!--",
+            "-->",
+        ] {
+            assert!(
+                !real.contains(gone),
+                "the handout's README still says {gone:?}"
+            );
+        }
+        assert!(real.contains("cargo test -p lesson1"));
+        assert!(real.contains("cargo xtask ci"));
     }
 
     #[test]

@@ -61,7 +61,16 @@ fn check_complete(graded: &Graded, lessons: &[u32]) {
             let speedup = lesson["speedup"].as_f64();
             assert!(speedup.is_some_and(|s| s > 0.0), "no speedup: {context}");
             assert!(lesson["reference_speedup"].as_f64().is_some(), "{context}");
-            assert!(lesson["performance"].as_f64().is_some(), "{context}");
+            let performance = lesson["performance"].as_f64().unwrap_or(f64::NAN);
+            assert!(
+                performance > 0.0 && performance <= 1.0,
+                "a performance share in (0, 1]: {context}"
+            );
+            let score = lesson["score"].as_f64().unwrap();
+            assert!(
+                (score - (70.0 + 30.0 * performance)).abs() < 0.1,
+                "score = 70 + 30 × performance: {context}"
+            );
         } else {
             assert_eq!(lesson["score"], 100.0, "{context}");
         }
