@@ -72,6 +72,23 @@ pub struct TestRun {
     /// How many results the `test result:` summaries announced, to check that no result line
     /// was missed.
     pub announced: usize,
+    /// The count of each `running N tests` line, in order.
+    pub sections: Vec<usize>,
+    /// Each `test result:` summary, in order.
+    pub summaries: Vec<Summary>,
+}
+
+/// The counts of one `test result:` line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Whether it said `ok` (rather than `FAILED`).
+    pub ok: bool,
+    /// `N passed`.
+    pub passed: usize,
+    /// `N failed`.
+    pub failed: usize,
+    /// `N ignored`.
+    pub ignored: usize,
 }
 
 impl TestRun {
@@ -137,11 +154,14 @@ impl Parser {
             }
             return;
         }
-        if is_section_start(line) {
+        if let Some(count) = section_start(line) {
             self.run.binaries += 1;
+            self.run.sections.push(count);
             self.failed_here.clear();
         } else if let Some(counts) = line.strip_prefix("test result: ") {
-            self.run.announced += announced(counts);
+            let summary = summary(counts);
+            self.run.announced += summary.passed + summary.failed + summary.ignored;
+            self.run.summaries.push(summary);
         } else if let Some(test) = result_line(line) {
             if test.outcome == Outcome::Failed {
                 self.failed_here
@@ -152,11 +172,11 @@ impl Parser {
     }
 }
 
-/// `running 14 tests` (or `running 1 test`).
-fn is_section_start(line: &str) -> bool {
+/// `running 14 tests` (or `running 1 test`) gives 14.
+fn section_start(line: &str) -> Option<usize> {
     line.strip_prefix("running ")
         .and_then(|rest| rest.strip_suffix(" tests").or(rest.strip_suffix(" test")))
-        .is_some_and(|count| count.parse::<usize>().is_ok())
+        .and_then(|count| count.parse::<usize>().ok())
 }
 
 /// `test NAME ... ok`, `test NAME - should panic ... FAILED`, `test NAME ... ignored, reason`.
@@ -182,18 +202,26 @@ fn block_header(line: &str) -> Option<&str> {
     line.strip_prefix("---- ")?.strip_suffix(" stdout ----")
 }
 
-/// The number of results a summary announces:
+/// The counts of a summary:
 /// `ok. 3 passed; 1 failed; 2 ignored; 0 measured; 5 filtered out; finished in 0.01s`.
-fn announced(counts: &str) -> usize {
-    counts
-        .split(';')
-        .filter_map(|part| {
-            let mut words = part.split_whitespace();
-            let count = words.find_map(|word| word.parse::<usize>().ok())?;
-            let kind = words.next()?;
-            matches!(kind, "passed" | "failed" | "ignored").then_some(count)
-        })
-        .sum()
+fn summary(counts: &str) -> Summary {
+    let mut summary = Summary {
+        ok: counts.starts_with("ok."),
+        ..Summary::default()
+    };
+    for part in counts.split(';') {
+        let mut words = part.split_whitespace();
+        let Some(count) = words.find_map(|word| word.parse::<usize>().ok()) else {
+            continue;
+        };
+        match words.next() {
+            Some("passed") => summary.passed = count,
+            Some("failed") => summary.failed = count,
+            Some("ignored") => summary.ignored = count,
+            _ => {}
+        }
+    }
+    summary
 }
 
 /// Removes terminal colour codes (`ESC [ … letter`), in case the harness was asked for colour.

@@ -116,6 +116,7 @@ fn hostile_submissions_get_their_status_and_are_contained() {
         "borrows_the_reference",
         "compile_error",
         "deadlock",
+        "forges_results",
         "huge_alloc",
         "infinite_loop",
         "many_processes",
@@ -256,6 +257,15 @@ fn hostile_submissions_get_their_status_and_are_contained() {
 
     expect("prints_megabytes", "ok", 0);
     assert!(message("prints_megabytes").contains("output truncated"));
+
+    let forger = lesson("forges_results");
+    assert_eq!(forger["status"], "crashed", "{forger:#}");
+    assert_eq!(forger["tests_passed"], 0, "{forger:#}");
+    assert!(
+        message("forges_results").contains("is not the test harness's own"),
+        "{}",
+        message("forges_results")
+    );
 
     expect("z_complete", "ok", 0);
     assert_eq!(lesson("z_complete")["score"], 100.0);

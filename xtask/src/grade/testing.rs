@@ -6,7 +6,7 @@
 //! others still count; a time budget bounds those reruns. The set of tests comes from the
 //! binary's own list (`--list`), so a crash cannot make tests disappear from the total.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsString;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -116,7 +116,27 @@ impl Runner<'_> {
             leftovers += first.leftovers;
             survivors += first.survivors;
             dropped += first.stdout.dropped() + first.stderr.dropped();
-            read_results(&first.stdout.text(), &listed, &mut verdicts);
+            let output = TestRun::parse(&first.stdout.text());
+            if let Some(reason) = tampering(&output, &listed, first.ending) {
+                tested.status = worst(tested.status, Status::Crashed);
+                tested.notes.push(format!(
+                    "{}: the test output is not the test harness's own ({reason}), so none of \
+                     its tests count",
+                    binary.target
+                ));
+                tested
+                    .tests
+                    .extend(listed.into_iter().map(|name| TestReport {
+                        name,
+                        passed: false,
+                        hidden: binary.hidden,
+                        message: format!(
+                            "not counted: the test output was tampered with ({reason})"
+                        ),
+                    }));
+                continue;
+            }
+            read_results(&output, &listed, &mut verdicts);
             let complete = listed.iter().all(|name| verdicts.contains_key(name));
             let problem = match first.ending {
                 Ending::Exited(0 | 101) if complete => None,
@@ -260,7 +280,22 @@ impl Runner<'_> {
             rerun.survivors += run.survivors;
             rerun.dropped += run.stdout.dropped() + run.stderr.dropped();
             let stdout = run.stdout.text();
-            read_results(&stdout, listed, verdicts);
+            let output = TestRun::parse(&stdout);
+            if let Some(reason) = tampering(&output, &remaining, run.ending) {
+                for name in remaining.drain(..) {
+                    verdicts.insert(
+                        name,
+                        Verdict {
+                            passed: false,
+                            message: format!(
+                                "not counted: the test output was tampered with ({reason})"
+                            ),
+                        },
+                    );
+                }
+                break;
+            }
+            read_results(&output, listed, verdicts);
             remaining.retain(|name| !verdicts.contains_key(name));
             if remaining.is_empty() {
                 break;
@@ -414,10 +449,67 @@ fn worst(current: Option<Status>, new: Status) -> Option<Status> {
     }
 }
 
-/// Adds the results in libtest's `output` for the tests in `listed`. A test reported twice
-/// with different outcomes fails: only forged output says both.
-fn read_results(output: &str, listed: &[String], verdicts: &mut BTreeMap<String, Verdict>) {
-    let run = TestRun::parse(output);
+/// Why a run's output cannot be the test harness's own, or `None` when it can be.
+///
+/// Code inside the test process can print anything, so passing these checks proves nothing;
+/// they catch what a forger would most easily print: a result twice, a result for a test that
+/// was not run (`requested` are the ones that were), a second header or summary, a summary
+/// that does not add up to the results, or an exit status that contradicts them.
+fn tampering(run: &TestRun, requested: &[String], ending: Ending) -> Option<String> {
+    let mut seen = BTreeSet::new();
+    for test in &run.tests {
+        if test.outcome != Outcome::Ignored && !requested.contains(&test.name) {
+            return Some(format!("a result for {}, which was not run", test.name));
+        }
+        if !seen.insert(test.name.as_str()) {
+            return Some(format!("two results for {}", test.name));
+        }
+    }
+    if run.sections.len() > 1 || run.summaries.len() > 1 {
+        return Some(format!(
+            "{} and {} where the harness prints one of each",
+            counted(
+                run.sections.len(),
+                "`running N tests` header",
+                "`running N tests` headers"
+            ),
+            counted(run.summaries.len(), "summary", "summaries")
+        ));
+    }
+    let Some(summary) = run.summaries.first() else {
+        return None;
+    };
+    let Some(&announced) = run.sections.first() else {
+        return Some("a summary without the header the harness starts with".to_owned());
+    };
+    let count = |outcome| run.tests.iter().filter(|t| t.outcome == outcome).count();
+    let read = (
+        count(Outcome::Passed),
+        count(Outcome::Failed),
+        count(Outcome::Ignored),
+    );
+    if (summary.passed, summary.failed, summary.ignored) != read
+        || announced != run.tests.len()
+        || summary.ok != (read.1 == 0)
+    {
+        return Some(format!(
+            "the header announces {announced} tests and the summary says {} passed, {} failed, \
+             {} ignored, but the results read are {} passed, {} failed, {} ignored",
+            summary.passed, summary.failed, summary.ignored, read.0, read.1, read.2
+        ));
+    }
+    match ending {
+        Ending::Exited(code) if (code == 0) != (read.1 == 0) => Some(format!(
+            "the process exited with code {code} after reporting {} failed",
+            read.1
+        )),
+        _ => None,
+    }
+}
+
+/// Adds the results in libtest's `run` for the tests in `listed`. A test reported twice with
+/// different outcomes fails: only forged output says both.
+fn read_results(run: &TestRun, listed: &[String], verdicts: &mut BTreeMap<String, Verdict>) {
     for test in &run.tests {
         if test.outcome == Outcome::Ignored || !listed.contains(&test.name) {
             continue;
@@ -515,7 +607,11 @@ mod tests {
         let output = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest zz ... ok\n\
                       test c ... ignored\n\nfailures:\n\n---- b stdout ----\nboom\n\nfailures:\n    b\n";
         let mut verdicts = BTreeMap::new();
-        read_results(output, &names(&["a", "b", "c"]), &mut verdicts);
+        read_results(
+            &TestRun::parse(output),
+            &names(&["a", "b", "c"]),
+            &mut verdicts,
+        );
         assert!(verdicts["a"].passed);
         assert!(!verdicts["b"].passed);
         assert_eq!(verdicts["b"].message, "boom");
@@ -526,9 +622,52 @@ mod tests {
     fn a_forged_pass_is_caught() {
         let output = "test a ... ok\nrunning 1 test\ntest a ... FAILED\n";
         let mut verdicts = BTreeMap::new();
-        read_results(output, &names(&["a"]), &mut verdicts);
+        read_results(&TestRun::parse(output), &names(&["a"]), &mut verdicts);
         assert!(!verdicts["a"].passed);
         assert!(verdicts["a"].message.contains("both passing and failing"));
+    }
+
+    /// A genuine run of tests a, b and c (c ignored), with `b`'s outcome and the summary
+    /// given, and lines `extra` forged after the header.
+    fn run(b: &str, extra: &str, summary: &str) -> TestRun {
+        TestRun::parse(&format!(
+            "\nrunning 3 tests\n{extra}test a ... ok\ntest b ... {b}\ntest c ... ignored\n\n\
+             test result: {summary}; 0 measured; 0 filtered out; finished in 0.01s\n"
+        ))
+    }
+
+    #[test]
+    fn genuine_output_is_not_called_tampered() {
+        let listed = names(&["a", "b"]);
+        let passing = run("ok", "", "ok. 2 passed; 0 failed; 1 ignored");
+        assert_eq!(tampering(&passing, &listed, Ending::Exited(0)), None);
+        let failing = run("FAILED", "", "FAILED. 1 passed; 1 failed; 1 ignored");
+        assert_eq!(tampering(&failing, &listed, Ending::Exited(101)), None);
+        let crashed = TestRun::parse("running 3 tests\ntest a ... ok\n");
+        assert_eq!(tampering(&crashed, &listed, Ending::Signaled(11)), None);
+    }
+
+    #[test]
+    fn forged_output_is_called_tampered() {
+        let listed = names(&["a", "b"]);
+        let verdict = |run: &TestRun, ending| tampering(run, &listed, ending).unwrap_or_default();
+        let twice = run("ok", "test b ... ok\n", "ok. 3 passed; 0 failed; 1 ignored");
+        assert!(verdict(&twice, Ending::Exited(0)).contains("two results for b"));
+        let stranger = run("ok", "test z ... ok\n", "ok. 3 passed; 0 failed; 1 ignored");
+        assert!(verdict(&stranger, Ending::Exited(0)).contains("for z, which was not run"));
+        let short = run("FAILED", "", "ok. 2 passed; 0 failed; 1 ignored");
+        assert!(verdict(&short, Ending::Exited(0)).contains("the summary says 2 passed"));
+        let exit = run("FAILED", "", "FAILED. 1 passed; 1 failed; 1 ignored");
+        assert!(verdict(&exit, Ending::Exited(0)).contains("exited with code 0"));
+        let summaries = TestRun::parse(&format!(
+            "{}test result: ok. 2 passed; 0 failed; 1 ignored\n",
+            "running 3 tests\ntest a ... ok\ntest b ... ok\ntest c ... ignored\n\n"
+        ));
+        assert_eq!(summaries.summaries.len(), 1);
+        let header = TestRun::parse("test a ... ok\ntest result: ok. 1 passed; 0 failed\n");
+        assert!(verdict(&header, Ending::Exited(0)).contains("without the header"));
+        let two = TestRun::parse("running 1 test\nrunning 1 test\n");
+        assert!(verdict(&two, Ending::Exited(0)).contains("2 `running N tests` headers"));
     }
 
     #[test]

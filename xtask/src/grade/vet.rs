@@ -11,7 +11,11 @@
 //!   literal, relative, and inside the scratch copy of the workspace: the submission's own
 //!   files and the public suites (lesson 3's stub documents itself with
 //!   `include_str!("../../../tests/lesson3/rejected.md")`), never the grader's own files;
-//! - mentions the assembler's `.incbin`, which embeds any file.
+//! - mentions the assembler's `.incbin`, which embeds any file;
+//! - uses assembly (`asm!`, `global_asm!`, `naked_asm!`) or a linker attribute (`link_section`,
+//!   `used`, `no_mangle`, `export_name`, `linkage`, `naked`): with them, code can run before the
+//!   test harness's `main` (an `.init_array` entry) or replace the harness's own functions, and
+//!   so print test results the harness never gave. No lesson needs them.
 //!
 //! Relative paths are taken from `src/` itself, the shallowest place a file of the crate can
 //! be, so a path that stays inside from there stays inside from anywhere deeper.
@@ -32,6 +36,21 @@ const PATH_KEYS: &[&str] = &["path", "natvis_file", "gdb_script_file"];
 const INCBIN: &str = "the assembler's .incbin embeds a file, which grading does not allow";
 /// The macros that read a file.
 const INCLUDE_MACROS: &[&str] = &["include", "include_str", "include_bytes"];
+/// The macros that write assembly.
+const ASSEMBLY_MACROS: &[&str] = &["asm", "global_asm", "naked_asm"];
+/// The attributes that place code or data where the linker, not Rust, decides when it runs.
+const LINKER_ATTRIBUTES: &[&str] = &[
+    "link_section",
+    "used",
+    "no_mangle",
+    "export_name",
+    "linkage",
+    "naked",
+];
+/// Why assembly and linker attributes are refused.
+const LINKER_TRICK: &str = "can run code before the test harness starts or replace its \
+                            functions (and so forge test results), which grading does not allow; \
+                            no exercise needs it";
 
 /// What a character of a source file is part of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +102,10 @@ fn check_source(text: &str) -> Vec<(usize, String)> {
             let after = index + word.len();
             if word.eq_ignore_ascii_case("incbin") {
                 problems.push((line_of(index), INCBIN.to_owned()));
+            } else if ASSEMBLY_MACROS.contains(&word.as_str())
+                && next_code(&chars, &kinds, after) == Some('!')
+            {
+                problems.push((line_of(index), format!("{word}! {LINKER_TRICK}")));
             } else if INCLUDE_MACROS.contains(&word.as_str())
                 && next_code(&chars, &kinds, after) == Some('!')
             {
@@ -355,7 +378,11 @@ fn attribute(chars: &[char], kinds: &[Kind], start: usize) -> Option<(usize, Vec
         if kinds[index] == Kind::Code && starts_identifier(chars, index) {
             let word = identifier(chars, index);
             let after = index + word.len();
-            if PATH_KEYS.contains(&word.as_str()) && next_code(chars, kinds, after) == Some('=') {
+            if LINKER_ATTRIBUTES.contains(&word.as_str()) {
+                problems.push(format!("the attribute `{word}` {LINKER_TRICK}"));
+            } else if PATH_KEYS.contains(&word.as_str())
+                && next_code(chars, kinds, after) == Some('=')
+            {
                 let value = skip_space(chars, kinds, skip_space(chars, kinds, after) + 1);
                 if let Some((path, _)) = plain_literal(chars, kinds, value) {
                     if let Some(why) = outside(&path) {
@@ -455,9 +482,40 @@ pub fn f<'a>(x: &'a str) -> &'a str {
 
     #[test]
     fn incbin_is_refused_even_in_a_string() {
-        let found = problems("std::arch::global_asm!(\".incbin \\\"/etc/passwd\\\"\");\n");
+        let found = problems("const T: &str = \".incbin \\\"/etc/passwd\\\"\";\n");
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].contains(".incbin"));
+    }
+
+    #[test]
+    fn code_that_runs_before_main_is_refused() {
+        let found = problems(
+            "#[unsafe(link_section = \".init_array\")]\n#[used]\nstatic F: extern \"C\" fn() = f;\n\
+             #[unsafe(no_mangle)]\npub extern \"C\" fn exit() {}\n\
+             #[unsafe(export_name = \"main\")]\nfn g() {}\n\
+             std::arch::global_asm!(\".pushsection .init_array\");\n\
+             unsafe { core::arch::asm!(\"nop\") }\n",
+        );
+        assert_eq!(found.len(), 6, "{found:?}");
+        assert!(
+            found[0].starts_with("1: the attribute `link_section`"),
+            "{found:?}"
+        );
+        assert!(found[1].starts_with("2: the attribute `used`"), "{found:?}");
+        assert!(
+            found[2].starts_with("4: the attribute `no_mangle`"),
+            "{found:?}"
+        );
+        assert!(
+            found[3].starts_with("6: the attribute `export_name`"),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|p| p.starts_with("8: global_asm!")),
+            "{found:?}"
+        );
+        assert!(found.iter().any(|p| p.starts_with("9: asm!")), "{found:?}");
+        assert!(problems("#[allow(unused)]\nfn used() -> u8 { let asm = 1; asm }\n").is_empty());
     }
 
     #[test]
