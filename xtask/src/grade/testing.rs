@@ -476,9 +476,7 @@ fn tampering(run: &TestRun, requested: &[String], ending: Ending) -> Option<Stri
             counted(run.summaries.len(), "summary", "summaries")
         ));
     }
-    let Some(summary) = run.summaries.first() else {
-        return None;
-    };
+    let summary = run.summaries.first()?;
     let Some(&announced) = run.sections.first() else {
         return Some("a summary without the header the harness starts with".to_owned());
     };
