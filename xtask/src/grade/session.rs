@@ -164,6 +164,7 @@ fn probe(planned: Sandboxing, config: &Config, run_dir: &Path) -> Sandboxing {
     let works = |sandboxing: &Sandboxing| {
         let runner = Runner {
             run_dir: run_dir.to_owned(),
+            readable: Vec::new(),
             sandboxing,
             limits: &config.limits,
         };
@@ -242,9 +243,10 @@ impl Session<'_> {
             None => "submissions run as you".to_owned(),
         };
         let landlock = if held.landlock {
-            "Landlock confines their writes to their run directory"
+            "Landlock confines their writes to their run directory and their reads to their copy, \
+             the build and the system's directories"
         } else {
-            "no Landlock: nothing confines their writes but file permissions"
+            "no Landlock: nothing confines their reads and writes but file permissions"
         };
         format!(
             "{who}; {landlock}; each process at most {} MiB, {} s of CPU, {} tasks",
@@ -289,6 +291,7 @@ impl Session<'_> {
         };
         let runner = Runner {
             run_dir: scratch.run_dir(),
+            readable: vec![scratch.dir.clone(), self.target_dir.clone()],
             sandboxing: &self.sandboxing,
             limits: &self.config.limits,
         };

@@ -55,6 +55,9 @@ pub struct Sandboxing {
 pub struct Runner<'a> {
     /// The directory a run may write to; made afresh for every run.
     pub run_dir: PathBuf,
+    /// The directories a run may also read and execute from (the scratch copy and the build),
+    /// besides the system's.
+    pub readable: Vec<PathBuf>,
     /// How the code is held.
     pub sandboxing: &'a Sandboxing,
     /// The configured limits.
@@ -378,6 +381,7 @@ impl Runner<'_> {
                 limits: self.sandboxing.limits,
                 user,
                 writable: self.run_dir.clone(),
+                readable: self.readable.clone(),
                 landlock: self.sandboxing.landlock,
             }),
             timeout,
@@ -709,6 +713,7 @@ mod tests {
         };
         let runner = Runner {
             run_dir: PathBuf::from("/nowhere"),
+            readable: Vec::new(),
             sandboxing: &sandboxing,
             limits: &limits,
         };

@@ -31,6 +31,9 @@ pub struct Confinement {
     pub user: Option<(u32, u32)>,
     /// The one directory the run may write below (with Landlock).
     pub writable: PathBuf,
+    /// The directories besides `writable` and the system's that the run may read and execute
+    /// from (with Landlock): the scratch copy and the build.
+    pub readable: Vec<PathBuf>,
     /// Whether to use Landlock when the kernel has it.
     pub landlock: bool,
 }
@@ -55,7 +58,7 @@ impl Confinement {
     /// Builds the Landlock rules and works out the process limit.
     pub fn prepare(&self) -> io::Result<Prepared> {
         let ruleset = if self.landlock {
-            landlock::ruleset(&self.writable)?
+            landlock::ruleset(&self.writable, &self.readable)?
         } else {
             None
         };

@@ -1,23 +1,28 @@
 //! Landlock: the kernel's unprivileged sandbox, which here forbids a submission to write
-//! anywhere but its own run directory, to open TCP connections, and to signal processes
-//! outside its sandbox.
+//! anywhere but its own run directory, to read or execute anything but the system's directories
+//! ([`SYSTEM_DIRS`]) and the directories the grader names (the scratch copy, the build), to open
+//! TCP connections, and to signal processes outside its sandbox. So the reference solutions,
+//! the hidden tests and the grading configuration cannot be read while a submission runs, and
+//! cannot end up in a report a student sees.
 //!
 //! The rules are built in the grader ([`ruleset`]) and put in force in the child right before
-//! it executes the test binary ([`restrict_self`]); they hold for every process it starts.
-//! Reading and executing stay allowed everywhere. On a kernel without Landlock nothing is
-//! restricted, and the caller says so.
+//! it executes the test binary ([`restrict_self`]); they hold for every process it starts. On a
+//! kernel without Landlock nothing is restricted, and the caller says so.
 
 use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 // The kernel's Landlock interface (include/uapi/linux/landlock.h).
 const CREATE_RULESET_VERSION: u32 = 1;
 const RULE_PATH_BENEATH: u32 = 1;
 
+const ACCESS_FS_EXECUTE: u64 = 1 << 0;
 const ACCESS_FS_WRITE_FILE: u64 = 1 << 1;
+const ACCESS_FS_READ_FILE: u64 = 1 << 2;
+const ACCESS_FS_READ_DIR: u64 = 1 << 3;
 const ACCESS_FS_REMOVE_DIR: u64 = 1 << 4;
 const ACCESS_FS_REMOVE_FILE: u64 = 1 << 5;
 const ACCESS_FS_MAKE_CHAR: u64 = 1 << 6;
@@ -68,7 +73,8 @@ pub fn abi() -> Option<i64> {
 /// What the rules handle at a given ABI: writes of every kind, and from ABI 4 TCP, from ABI 6
 /// signals and abstract sockets. What is handled and not granted by a rule is forbidden.
 fn handled(abi: i64) -> RulesetAttr {
-    let mut fs = ACCESS_FS_WRITE_FILE
+    let mut fs = READ
+        | ACCESS_FS_WRITE_FILE
         | ACCESS_FS_REMOVE_DIR
         | ACCESS_FS_REMOVE_FILE
         | ACCESS_FS_MAKE_CHAR
@@ -110,9 +116,30 @@ fn attr_size(abi: i64) -> usize {
     }
 }
 
+/// Reading files and directories, and executing programs.
+const READ: u64 = ACCESS_FS_EXECUTE | ACCESS_FS_READ_FILE | ACCESS_FS_READ_DIR;
+
+/// The system's directories every run may read and execute from: programs, libraries,
+/// configuration, and the kernel's views of processes, devices and cgroups. Those missing on
+/// this machine are skipped.
+pub const SYSTEM_DIRS: &[&str] = &[
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/nix/store",
+];
+
 /// A ruleset that lets a process write only below `writable` (every kind of write) and to
-/// devices under `/dev` (such as `/dev/null`). `None` when the kernel has no Landlock.
-pub fn ruleset(writable: &Path) -> io::Result<Option<OwnedFd>> {
+/// devices under `/dev` (such as `/dev/null`), and read or execute only below `writable`,
+/// `readable`, `/dev` and the [`SYSTEM_DIRS`]. `None` when the kernel has no Landlock.
+pub fn ruleset(writable: &Path, readable: &[PathBuf]) -> io::Result<Option<OwnedFd>> {
     let Some(abi) = abi() else {
         return Ok(None);
     };
@@ -135,8 +162,12 @@ pub fn ruleset(writable: &Path) -> io::Result<Option<OwnedFd>> {
     add_rule(
         &ruleset,
         Path::new("/dev"),
-        ACCESS_FS_WRITE_FILE | (attr.handled_access_fs & ACCESS_FS_TRUNCATE),
+        READ | ACCESS_FS_WRITE_FILE | (attr.handled_access_fs & ACCESS_FS_TRUNCATE),
     )?;
+    let system = SYSTEM_DIRS.iter().map(Path::new).filter(|dir| dir.exists());
+    for dir in system.chain(readable.iter().map(PathBuf::as_path)) {
+        add_rule(&ruleset, dir, READ)?;
+    }
     Ok(Some(ruleset))
 }
 
