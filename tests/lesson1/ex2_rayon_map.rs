@@ -4,7 +4,7 @@ use std::sync::Mutex;
 
 use proptest::prelude::*;
 use subject::parallel_map;
-use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, ThreadIds};
+use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadIds};
 
 #[test]
 fn runs_on_a_pool_of_exactly_the_requested_size() {
@@ -76,9 +76,21 @@ fn never_more_calls_at_once_than_threads() {
 
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
-    let order = ReverseFinish::new(2);
+    // Item 0 returns only after item 1 has returned. Rayon's `collect` puts every result at its
+    // item's place whatever the finishing order; a map that gathered results as they come (a
+    // channel in `for_each`, say) would almost always hand back item 1's first.
+    let second_returned = Signal::new();
     let results = parallel_map(2, &[10, 20], |&x| {
-        order.finish(x / 10 - 1, PATIENCE);
+        if x == 10 {
+            assert!(
+                second_returned.wait(PATIENCE),
+                "item 0 waited {PATIENCE:?} for item 1, but it never ran: a pool of 2 threads \
+                 should run both at once; {}",
+                super::see("rayon-map")
+            );
+        } else {
+            second_returned.raise();
+        }
         x
     })
     .expect("building a rayon pool failed");

@@ -1,12 +1,10 @@
 //! Exercise 3: your own `Pool`, Python's `multiprocessing.Pool` on std threads.
 
-use std::cell::RefCell;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use subject::{Pool, PoolError, TaskPanicked, default_chunk_size};
-use testkit::{HighWater, PATIENCE, Rendezvous, Signal, within};
+use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadEnds, within};
 
 /// A pool the test can share with the bounded-wait runner thread.
 fn pool(workers: usize) -> Arc<Pool> {
@@ -261,32 +259,18 @@ fn a_panic_in_map_names_the_first_failing_item() {
     );
 }
 
-thread_local! {
-    /// Set by a task on the worker that runs it; dropped only when that worker thread ends.
-    static WORKER_MARK: RefCell<Option<ExitCounter>> = const { RefCell::new(None) };
-}
-
-/// Counts, on drop, one worker thread that has ended.
-struct ExitCounter(Arc<AtomicUsize>);
-
-impl Drop for ExitCounter {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
 #[test]
 fn dropping_the_pool_joins_every_worker() {
     let workers = 3;
-    let ended = Arc::new(AtomicUsize::new(0));
+    let ended = ThreadEnds::new();
     let pool = Pool::new(workers).expect("Pool::new(3) failed");
     let all_running = Arc::new(Rendezvous::new(workers));
     let handles: Vec<_> = (0..workers)
         .map(|_| {
-            let ended = Arc::clone(&ended);
+            let ended = ended.clone();
             let all_running = Arc::clone(&all_running);
             pool.apply_async(move || {
-                WORKER_MARK.with(|mark| *mark.borrow_mut() = Some(ExitCounter(ended)));
+                ended.mark();
                 all_running.meet(PATIENCE)
             })
         })
@@ -312,7 +296,7 @@ fn dropping_the_pool_joins_every_worker() {
         move || drop(pool),
     );
     assert_eq!(
-        ended.load(Ordering::SeqCst),
+        ended.count(),
         workers,
         "drop(pool) returned while worker threads were still running: Drop should close the job \
          channel and join every worker; {}",

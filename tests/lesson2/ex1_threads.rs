@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use subject::{ZeroWorkers, map_on_threads};
-use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, ThreadIds};
+use testkit::{HighWater, PATIENCE, Rendezvous, ThreadEnds, ThreadIds};
 
 #[test]
 fn zero_threads_is_an_error() {
@@ -76,22 +76,34 @@ fn never_more_threads_than_asked_for() {
 // ANCHOR: order_test
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
-    for items in [2, 4] {
-        let order = ReverseFinish::new(items);
-        let input: Vec<usize> = (0..items).collect();
-        let results = map_on_threads(items, &input, |&index| {
-            order.finish(index, PATIENCE);
-            index * 10
-        });
-        let expected: Vec<usize> = input.iter().map(|index| index * 10).collect();
-        assert_eq!(
-            results,
-            Ok(expected),
-            "the last item finished first, and the results came back in finishing order: join \
-             the threads in the order you started them and append each chunk's results; {}",
-            super::see("threads")
-        );
-    }
+    // Two threads, chunks [0, 1] and [2, 3]. Item 1, the first chunk's last, waits until the
+    // second chunk's thread has ended, which it does only after its chunk's results were
+    // handed over. So the second chunk always finishes first, and a map that collects chunks
+    // in finishing order instead of input order puts its results first.
+    let second_chunk_ended = ThreadEnds::new();
+    let input: Vec<usize> = (0..4).collect();
+    let results = map_on_threads(2, &input, |&index| {
+        match index {
+            1 => assert!(
+                second_chunk_ended.wait_for(1, PATIENCE),
+                "item 1 waited {PATIENCE:?} for the thread of items 2 and 3 to end, but it never \
+                 did: give each chunk a scoped thread of its own and start them all before \
+                 joining any; {}",
+                super::see("threads")
+            ),
+            2 => second_chunk_ended.mark(),
+            _ => {}
+        }
+        index * 10
+    });
+    assert_eq!(
+        results,
+        Ok(vec![0, 10, 20, 30]),
+        "the chunk of items 2 and 3 finished first, and the results came back in finishing \
+         order: join the threads in the order you started them and append each chunk's \
+         results; {}",
+        super::see("threads")
+    );
 }
 // ANCHOR_END: order_test
 

@@ -1,25 +1,8 @@
 //! Exercise 5: one thread's spawn and join, one process's spawn and wait.
 
-use std::cell::RefCell;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use subject::{ChildError, Worker, spawn_and_join_thread, spawn_and_wait_process};
-
-thread_local! {
-    /// Set by the spawned thread; dropped, and counted, only when that thread ends.
-    static END_MARK: RefCell<Option<CountsEnd>> = const { RefCell::new(None) };
-}
-
-/// Counts, when dropped, one thread that has ended.
-struct CountsEnd(Arc<AtomicUsize>);
-
-impl Drop for CountsEnd {
-    fn drop(&mut self) {
-        self.0.fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 #[test]
 fn spawn_and_join_thread_runs_work_on_a_new_thread() {
@@ -35,10 +18,10 @@ fn spawn_and_join_thread_runs_work_on_a_new_thread() {
 
 #[test]
 fn spawn_and_join_thread_returns_after_the_thread_has_ended() {
-    let ended = Arc::new(AtomicUsize::new(0));
-    let mark = Arc::clone(&ended);
+    let ended = testkit::ThreadEnds::new();
+    let mark = ended.clone();
     let answer = spawn_and_join_thread(move || {
-        END_MARK.with(|slot| *slot.borrow_mut() = Some(CountsEnd(mark)));
+        mark.mark();
         42
     });
     assert_eq!(
@@ -46,7 +29,7 @@ fn spawn_and_join_thread_returns_after_the_thread_has_ended() {
         "spawn_and_join_thread should return what the work returned"
     );
     assert_eq!(
-        ended.load(Ordering::SeqCst),
+        ended.count(),
         1,
         "spawn_and_join_thread returned before its thread had ended: join it; {}",
         super::see("costs")

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use subject::{OrderError, one_thread_per_item, ordered_map, restore_order, root_of_cube};
-use testkit::{HighWater, PATIENCE, Rendezvous, ReverseFinish, ThreadIds, within};
+use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadEnds, ThreadIds, within};
 
 const ANCHOR: &str = "ordered-results";
 
@@ -111,17 +111,29 @@ fn ordered_map_needs_a_worker() {
 // ANCHOR: reverse_finish_test
 #[test]
 fn ordered_map_restores_order_when_later_items_finish_first() {
-    let order = Arc::new(ReverseFinish::new(2));
+    // Two workers, three items. Item 0 holds its worker until item 2 starts, and item 2 can
+    // only start on the other worker once that worker has sent item 1's result. So item 1's
+    // result always arrives before item 0's.
+    let third_started = Arc::new(Signal::new());
     let results = within(PATIENCE * 2, "ordered_map", &stuck(), move || {
-        ordered_map(vec![0, 1], 2, |i: usize| {
-            order.finish(i, PATIENCE);
+        ordered_map(vec![0, 1, 2], 2, move |i: usize| {
+            match i {
+                0 => assert!(
+                    third_started.wait(PATIENCE),
+                    "item 0 waited {PATIENCE:?} for item 2 to start, but it never did: are two \
+                     workers taking items at once, each sending a result before taking the \
+                     next item?"
+                ),
+                2 => third_started.raise(),
+                _ => {}
+            }
             i
         })
     });
     assert!(
-        matches!(&results, Ok(values) if *values == [0, 1]),
-        "item 1 finished before item 0, so its result arrived first; the consumer must put the \
-         results back by their tags and return [0, 1], got {results:?}; {}",
+        matches!(&results, Ok(values) if *values == [0, 1, 2]),
+        "item 1's result arrived before item 0's; the consumer must put the results back by \
+         their tags and return [0, 1, 2], got {results:?}; {}",
         super::see(ANCHOR)
     );
 }
@@ -245,17 +257,27 @@ fn one_thread_per_item_runs_every_item_at_once() {
 
 #[test]
 fn one_thread_per_item_restores_order_when_later_items_finish_first() {
-    let order = Arc::new(ReverseFinish::new(5));
+    // Each item waits until the thread of the item after it has ended, which happens only after
+    // that thread sent its result: the results arrive in the order 4, 3, 2, 1, 0.
+    let ended: Arc<Vec<ThreadEnds>> = Arc::new((0..5).map(|_| ThreadEnds::new()).collect());
     let results = within(PATIENCE * 2, "one_thread_per_item", &stuck(), move || {
-        one_thread_per_item((0..5).collect(), |i: usize| {
-            order.finish(i, PATIENCE);
+        one_thread_per_item((0..5).collect(), move |i: usize| {
+            ended[i].mark();
+            if let Some(next) = ended.get(i + 1) {
+                assert!(
+                    next.wait_for(1, PATIENCE),
+                    "item {i} waited {PATIENCE:?} for the thread of item {} to end, but it \
+                     never did: start one thread per item, all of them before collecting",
+                    i + 1
+                );
+            }
             i
         })
     });
     assert!(
         matches!(&results, Ok(values) if *values == [0, 1, 2, 3, 4]),
-        "the items finished in the order 4, 3, 2, 1, 0 and their results arrived in that order; \
-         put them back by their tags and return [0, 1, 2, 3, 4], got {results:?}; {}",
+        "the results arrived in the order 4, 3, 2, 1, 0; put them back by their tags and return \
+         [0, 1, 2, 3, 4], got {results:?}; {}",
         super::see(ANCHOR)
     );
 }

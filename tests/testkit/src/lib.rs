@@ -14,8 +14,8 @@ mod rendezvous;
 mod tracking;
 mod within;
 
-pub use rendezvous::{Rendezvous, ReverseFinish, Signal, Stranded};
-pub use tracking::{HighWater, ThreadIds};
+pub use rendezvous::{Rendezvous, Signal, Stranded};
+pub use tracking::{HighWater, ThreadEnds, ThreadIds};
 pub use within::within;
 
 use std::time::Duration;

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
 
-use testkit::{HighWater, Rendezvous, ReverseFinish, Signal, Stranded, ThreadIds, within};
+use testkit::{HighWater, Rendezvous, Signal, Stranded, ThreadEnds, ThreadIds, within};
 
 const SHORT: Duration = Duration::from_millis(50);
 
@@ -47,27 +47,6 @@ fn a_signal_wakes_its_waiter_or_times_out() {
     };
     assert!(signal.wait(testkit::PATIENCE));
     raiser.join().unwrap();
-}
-
-#[test]
-fn reverse_finish_lets_the_last_item_go_first() {
-    let order = Arc::new(ReverseFinish::new(2));
-    let first = {
-        let order = Arc::clone(&order);
-        thread::spawn(move || order.finish(0, testkit::PATIENCE))
-    };
-    order.finish(1, testkit::PATIENCE);
-    first.join().unwrap();
-}
-
-#[test]
-fn reverse_finish_fails_when_items_run_one_at_a_time() {
-    let order = ReverseFinish::new(2);
-    let outcome = std::panic::catch_unwind(|| order.finish(0, SHORT));
-    assert!(
-        outcome.is_err(),
-        "item 0 cannot finish while item 1 never runs"
-    );
 }
 
 #[test]
@@ -125,6 +104,35 @@ fn thread_ids_count_distinct_threads() {
     };
     other.join().unwrap();
     assert_eq!(ids.count(), 2);
+}
+
+#[test]
+fn thread_ends_count_only_ended_threads() {
+    let ends = ThreadEnds::new();
+    ends.mark();
+    assert_eq!(ends.count(), 0, "the test's own thread has not ended");
+    let started = Arc::new(Signal::new());
+    let release = Arc::new(Signal::new());
+    let worker = {
+        let (ends, started, release) = (ends.clone(), Arc::clone(&started), Arc::clone(&release));
+        thread::spawn(move || {
+            ends.mark();
+            started.raise();
+            release.wait(Duration::from_secs(10))
+        })
+    };
+    assert!(started.wait(Duration::from_secs(10)));
+    assert!(
+        !ends.wait_for(1, Duration::from_millis(1)),
+        "the worker is still running"
+    );
+    release.raise();
+    assert!(
+        ends.wait_for(1, Duration::from_secs(10)),
+        "the worker ended"
+    );
+    assert!(worker.join().unwrap());
+    assert_eq!(ends.count(), 1);
 }
 
 #[test]
