@@ -26,16 +26,11 @@ const ITERATIONS: u64 = 12_000_000;
 
 /// The kernels of lesson 1.
 pub fn kernels(k: &mut impl crate::Kernels) {
-    k.kernel("pool_map_busy_loop", busy_inputs, busy_serial, busy_on_pool);
+    k.kernel("pool_map_busy_loop", busy_inputs, testkit::spin_each, busy_on_pool);
 }
 
 fn busy_inputs() -> Vec<u64> {
     vec![ITERATIONS; TASKS]
-}
-
-/// The serial version: a plain iterator map.
-fn busy_serial(items: &Vec<u64>) -> Vec<u64> {
-    items.iter().map(|&iterations| testkit::spin(iterations)).collect()
 }
 
 /// The parallel version: `Pool::map` with one task per item, on a pool started for the call

@@ -15,16 +15,12 @@ const VOCABULARY: u64 = 800;
 
 /// The kernels of lesson 4.
 pub fn kernels(k: &mut impl crate::Kernels) {
-    k.kernel("ordered_map_busy_loop", busy_inputs, busy_serial, busy_ordered);
+    k.kernel("ordered_map_busy_loop", busy_inputs, testkit::spin_each, busy_ordered);
     k.kernel("word_frequencies", texts, words_serial, words_map_reduce);
 }
 
 fn busy_inputs() -> Vec<u64> {
     (0..ITEMS as u64).map(|i| ITERATIONS + i % 7).collect()
-}
-
-fn busy_serial(items: &Vec<u64>) -> Vec<u64> {
-    items.iter().map(|&iterations| testkit::spin(iterations)).collect()
 }
 
 fn busy_ordered(items: &Vec<u64>, threads: usize) -> Vec<u64> {

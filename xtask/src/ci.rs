@@ -377,16 +377,7 @@ fn student_lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
     };
     let package = lesson.stub_package();
     let passed = ci.step(&package, || {
-        let report = PackageTests {
-            workspace: root,
-            package: &package,
-            target_dir: None,
-            failures_expected: true,
-            show_commands: true,
-            loom_test: None,
-        }
-        .run()?;
-        let run = match report {
+        let run = match student_tests(root, &lesson)? {
             TestReport::DoesNotCompile { errors } => bail!(
                 "does not compile ({}): run `cargo build -p {package}` to see the errors\n{}",
                 plural(errors.len(), "error"),
@@ -477,22 +468,24 @@ fn stub_warnings(root: &Path, lesson: &Lesson, compiles: &mut bool) -> Result<St
     Ok("builds with no warnings".to_owned())
 }
 
+/// Runs the tests of the student's crate of `lesson` (the stubs, in the course), which may fail.
+fn student_tests(root: &Path, lesson: &Lesson) -> Result<TestReport> {
+    PackageTests {
+        workspace: root,
+        package: &lesson.stub_package(),
+        target_dir: None,
+        failures_expected: true,
+        show_commands: true,
+        loom_test: None,
+    }
+    .run()
+}
+
 /// Every suite test fails on the stubs, each because of a `todo!()`. Gives the suite's test
 /// names and the summary.
 fn stub_tests(root: &Path, lesson: &Lesson) -> Result<(BTreeSet<String>, String)> {
     let package = lesson.stub_package();
-    let run = ran(
-        &package,
-        PackageTests {
-            workspace: root,
-            package: &package,
-            target_dir: None,
-            failures_expected: true,
-            show_commands: true,
-            loom_test: None,
-        }
-        .run()?,
-    )?;
+    let run = ran(&package, student_tests(root, lesson)?)?;
     let suite: Vec<&TestCase> = run.suite().collect();
     ensure!(
         !suite.is_empty(),

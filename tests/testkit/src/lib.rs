@@ -76,6 +76,16 @@ pub fn spin(iterations: u64) -> u64 {
     count
 }
 
+/// [`spin`] for each entry of `rounds`, one after the other on the calling thread: the serial
+/// version of a busy map, which performance kernels time parallel maps against.
+pub fn spin_each(rounds: &impl AsRef<[u64]>) -> Vec<u64> {
+    rounds
+        .as_ref()
+        .iter()
+        .map(|&iterations| spin(iterations))
+        .collect()
+}
+
 /// Runs `work` on a fresh rayon pool of exactly `threads` threads, so that every rayon call
 /// inside it (`par_iter`, `join`, …) uses that pool rather than the global one, and shuts the
 /// pool down afterwards. Starting and stopping the pool is part of what `work` costs, as it is
