@@ -36,7 +36,7 @@ fn with_the_lock_one_thread_computes_at_a_time() {
                     // The first thread in holds on until all the others queue for the lock, or
                     // until one of them gets in beside it.
                     let others_queued = first.swap(false, Ordering::SeqCst).then(|| {
-                        super::wait_until(PATIENCE, || {
+                        testkit::wait_until(PATIENCE, || {
                             lock2.waiting() == threads - 1 || computing2.highest() > 1
                         }) && computing2.highest() == 1
                     });

@@ -12,8 +12,6 @@ mod ex5_costs;
 mod ex6_io_vs_cpu;
 
 use std::path::Path;
-use std::thread;
-use std::time::{Duration, Instant};
 
 use subject::Worker;
 use testkit::Stranded;
@@ -80,17 +78,4 @@ fn pids_written_to(file: &Path) -> Vec<u32> {
                 .expect("a stand-in worker wrote its pid")
         })
         .collect()
-}
-
-/// Checks `condition` until it holds or `limit` has passed, yielding in between; whether it
-/// held. For the rare wait that no rendezvous or signal fits.
-fn wait_until(limit: Duration, condition: impl Fn() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while !condition() {
-        if Instant::now() >= deadline {
-            return false;
-        }
-        thread::yield_now();
-    }
-    true
 }

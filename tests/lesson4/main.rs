@@ -9,9 +9,6 @@ mod ex3_work_queue;
 mod ex4_pipeline;
 mod ex5_map_reduce;
 
-use std::thread;
-use std::time::Instant;
-
 use testkit::PATIENCE;
 
 /// The book section that explains `anchor` in this lesson's chapter, for failure messages.
@@ -31,14 +28,10 @@ fn stuck(anchor: &str) -> String {
 /// Waits until `condition` holds, checking it over and over; fails the test with the message
 /// `failure` gives if it still does not hold after [`PATIENCE`]. For states another thread
 /// reaches by itself, such as "one thread is asleep in `pop`", which no signal announces.
-fn eventually(mut condition: impl FnMut() -> bool, failure: impl Fn() -> String) {
-    let deadline = Instant::now() + PATIENCE;
-    while !condition() {
-        assert!(
-            Instant::now() < deadline,
-            "waited {PATIENCE:?} and still: {}",
-            failure()
-        );
-        thread::yield_now();
-    }
+fn eventually(condition: impl FnMut() -> bool, failure: impl Fn() -> String) {
+    assert!(
+        testkit::wait_until(PATIENCE, condition),
+        "waited {PATIENCE:?} and still: {}",
+        failure()
+    );
 }

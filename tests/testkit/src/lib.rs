@@ -16,7 +16,7 @@ mod within;
 
 pub use rendezvous::{Rendezvous, Signal, Stranded};
 pub use tracking::{HighWater, ThreadEnds, ThreadIds};
-pub use within::within;
+pub use within::{wait_until, within};
 
 use std::time::Duration;
 

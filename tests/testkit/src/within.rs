@@ -1,6 +1,6 @@
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Runs `work` on a fresh thread and returns its result, failing the calling test if it takes
 /// longer than `limit`.
@@ -37,4 +37,18 @@ where
             panic!("{what} did not finish within {limit:?}: {hint}")
         }
     }
+}
+
+/// Checks `condition` over and over, yielding the core in between, until it holds or `limit`
+/// has passed; whether it held. For a state another thread reaches by itself (such as "one
+/// thread is asleep in `pop`") that no signal announces.
+pub fn wait_until(limit: Duration, mut condition: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while !condition() {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        thread::yield_now();
+    }
+    true
 }
