@@ -76,7 +76,7 @@ fn never_more_calls_at_once_than_threads() {
 
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
-    // Item 0 returns only after item 1 has returned. Rayon's `collect` puts every result at its
+    // Item 0 returns only after item 1's work is done. Rayon's `collect` puts every result at its
     // item's place whatever the finishing order; a map that gathered results as they come (a
     // channel in `for_each`, say) would almost always hand back item 1's first.
     let second_returned = Signal::new();

@@ -275,7 +275,7 @@ fn test_detail(output: &Output) -> String {
     let mut detail = format!(
         "{} pass in {}",
         plural(run.tests.len() - ignored, "test"),
-        counted(run.binaries, "test binary", "test binaries")
+        counted(run.sections.len(), "test binary", "test binaries")
     );
     if ignored > 0 {
         detail.push_str(&format!(", {ignored} ignored"));

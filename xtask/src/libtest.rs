@@ -67,12 +67,7 @@ impl TestCase {
 pub struct TestRun {
     /// Every test result, in the order libtest printed them.
     pub tests: Vec<TestCase>,
-    /// How many test binaries ran (the `running N tests` lines).
-    pub binaries: usize,
-    /// How many results the `test result:` summaries announced, to check that no result line
-    /// was missed.
-    pub announced: usize,
-    /// The count of each `running N tests` line, in order.
+    /// The count of each `running N tests` line, in order: one per test binary that ran.
     pub sections: Vec<usize>,
     /// Each `test result:` summary, in order.
     pub summaries: Vec<Summary>,
@@ -109,7 +104,12 @@ impl TestRun {
 
     /// Whether every result the summaries announced was read, so the list is complete.
     pub fn complete(&self) -> bool {
-        self.announced == self.tests.len()
+        let announced: usize = self
+            .summaries
+            .iter()
+            .map(|summary| summary.passed + summary.failed + summary.ignored)
+            .sum();
+        announced == self.tests.len()
     }
 }
 
@@ -155,13 +155,10 @@ impl Parser {
             return;
         }
         if let Some(count) = section_start(line) {
-            self.run.binaries += 1;
             self.run.sections.push(count);
             self.failed_here.clear();
         } else if let Some(counts) = line.strip_prefix("test result: ") {
-            let summary = summary(counts);
-            self.run.announced += summary.passed + summary.failed + summary.ignored;
-            self.run.summaries.push(summary);
+            self.run.summaries.push(summary(counts));
         } else if let Some(test) = result_line(line) {
             if test.outcome == Outcome::Failed {
                 self.failed_here
@@ -353,7 +350,7 @@ all doctests ran in 0.22s; merged doctests compilation took 0.16s
     fn reads_every_result_line() {
         let run = TestRun::parse(STUB_RUN);
         assert_eq!(run.tests.len(), 10);
-        assert_eq!(run.binaries, 3);
+        assert_eq!(run.sections.len(), 3);
         assert!(run.complete());
         assert_eq!(run.suite().count(), 8);
         assert_eq!(run.others().count(), 2);

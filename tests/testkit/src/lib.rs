@@ -77,7 +77,8 @@ pub fn spin(iterations: u64) -> u64 {
 }
 
 /// [`spin`] for each entry of `rounds`, one after the other on the calling thread: the serial
-/// version of a busy map, which performance kernels time parallel maps against.
+/// version of a busy map, which performance kernels time parallel maps against. It takes any
+/// slice-like input so that `testkit::spin_each` can stand as a kernel's `fn(&Vec<u64>) -> _`.
 pub fn spin_each(rounds: &impl AsRef<[u64]>) -> Vec<u64> {
     rounds
         .as_ref()

@@ -70,8 +70,8 @@ pub fn abi() -> Option<i64> {
     (version >= 1).then_some(version)
 }
 
-/// What the rules handle at a given ABI: writes of every kind, and from ABI 4 TCP, from ABI 6
-/// signals and abstract sockets. What is handled and not granted by a rule is forbidden.
+/// What the rules handle at a given ABI: reading, executing and writes of every kind, and from
+/// ABI 4 TCP, from ABI 6 signals and abstract sockets. What is handled and not granted by a rule is forbidden.
 fn handled(abi: i64) -> RulesetAttr {
     let mut fs = READ
         | ACCESS_FS_WRITE_FILE
