@@ -8,13 +8,19 @@
 //! - parallelism is proved by what happened, never by how long it took: a rendezvous that only
 //!   completes when n tasks run at once, a high-water mark of tasks in flight ([`HighWater`]),
 //!   the set of distinct threads that did the work ([`ThreadIds`]);
-//! - every failure message names the book section that helps ([`see`]).
+//! - every failure message names the book section that helps ([`see`], [`Book`] and the
+//!   [`check!`], [`check_eq!`], [`fail!`] and [`bounded!`] macros that append it);
+//! - every drop and join that can block is bounded too ([`BoundedDrop`], [`join_within`]).
 
+mod bounded_drop;
 mod rendezvous;
+mod spec;
 mod tracking;
 mod within;
 
+pub use bounded_drop::{BoundedDrop, join_within};
 pub use rendezvous::{Rendezvous, Signal, Stranded};
+pub use spec::Book;
 pub use tracking::{HighWater, ThreadEnds, ThreadIds};
 pub use within::{wait_until, within};
 

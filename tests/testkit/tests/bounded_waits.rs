@@ -139,3 +139,70 @@ fn thread_ends_count_only_ended_threads() {
 fn spin_counts_its_rounds() {
     assert_eq!(testkit::spin(1_000), 1_000);
 }
+
+const BOOK: testkit::Book = testkit::Book::new(1, "own-pool");
+
+fn message(outcome: std::thread::Result<()>) -> String {
+    let payload = outcome.expect_err("the call should have failed");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn check_appends_the_book_section() {
+    let text = message(std::panic::catch_unwind(|| {
+        testkit::check!(1 + 1 == 3, "arithmetic is {}", "broken")
+    }));
+    assert!(text.contains("arithmetic is broken; see the book: book/src/lesson1.md#own-pool"));
+}
+
+#[test]
+fn check_eq_shows_both_sides_and_the_book() {
+    let text = message(std::panic::catch_unwind(|| {
+        testkit::check_eq!(2, 3, "two is not three")
+    }));
+    assert!(text.contains("two is not three; see the book"), "{text}");
+    assert!(text.contains("left: 2"), "{text}");
+}
+
+#[test]
+fn bounded_returns_the_value_of_its_expression() {
+    let numbers = vec![1, 2, 3];
+    assert_eq!(testkit::bounded!(numbers.iter().sum::<i32>()), 6);
+}
+
+#[test]
+fn a_bounded_drop_lets_a_quick_drop_through() {
+    let guarded = testkit::BoundedDrop::new(vec![1, 2], "dropping a vector", "never");
+    assert_eq!(guarded.len(), 2);
+}
+
+#[test]
+fn join_within_passes_the_threads_panic_on() {
+    let thread = thread::spawn(|| panic!("from the thread"));
+    let join = std::panic::AssertUnwindSafe(|| testkit::join_within(thread, "joining", "never"));
+    let payload = std::panic::catch_unwind(join).expect_err("the thread panicked");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"from the thread"));
+}
+
+#[test]
+fn a_bounded_drop_that_hangs_fails_with_its_hint() {
+    struct Stuck;
+    impl Drop for Stuck {
+        fn drop(&mut self) {
+            thread::park();
+        }
+    }
+    let text = message(std::panic::catch_unwind(|| {
+        drop(
+            testkit::BoundedDrop::new(Stuck, "dropping Stuck", "close the channel")
+                .with_limit(SHORT),
+        )
+    }));
+    assert!(
+        text.contains("dropping Stuck") && text.contains("close the channel"),
+        "{text}"
+    );
+}
