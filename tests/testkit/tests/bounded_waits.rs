@@ -169,7 +169,7 @@ fn check_eq_shows_both_sides_and_the_book() {
 
 #[test]
 fn bounded_returns_the_value_of_its_expression() {
-    let numbers = vec![1, 2, 3];
+    let numbers = [1, 2, 3];
     assert_eq!(testkit::bounded!(numbers.iter().sum::<i32>()), 6);
 }
 
