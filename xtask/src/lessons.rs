@@ -81,6 +81,11 @@ pub struct LessonMeta {
     /// compiled only under `--cfg loom`; `None` for a lesson without loom models.
     #[serde(default)]
     pub loom_test: Option<String>,
+    /// Files the course gives students ready-made (error types, helpers), relative to the
+    /// crate directory: `src/errors.rs`. Each must be byte-identical in `lessons/lessonN` and
+    /// `solutions/lessonN`, and grading uses the instructor's copy, never the student's.
+    #[serde(default)]
+    pub provided: Vec<String>,
 }
 
 /// One exercise of a lesson, as `lesson.toml` describes it.
@@ -143,6 +148,18 @@ impl LessonMeta {
                 "{which}: anchor {anchor:?} appears twice"
             );
         }
+        let mut provided = HashSet::new();
+        for (index, path) in meta.provided.iter().enumerate() {
+            ensure!(
+                is_crate_relative(path),
+                "provided[{index}] is {path:?}: give a file relative to the crate directory, \
+                 such as \"src/errors.rs\" (no leading `/`, no `..`)"
+            );
+            ensure!(
+                provided.insert(path.as_str()),
+                "provided[{index}]: {path:?} appears twice"
+            );
+        }
         Ok(meta)
     }
 
@@ -159,6 +176,16 @@ impl LessonMeta {
     pub fn section(&self, exercise: &Exercise) -> String {
         format!("{}#{}", self.chapter, exercise.anchor)
     }
+}
+
+/// Whether `path` names a file inside a crate directory: relative, with no `..`, `.` or empty
+/// component.
+fn is_crate_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && path
+            .split(['/', '\\'])
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 fn is_identifier(name: &str) -> bool {
@@ -301,6 +328,10 @@ anchor = "own-pool"
         assert_eq!(number, 2);
         assert_eq!(meta.section(exercise), "book/src/lesson1.md#own-pool");
         assert!(meta.exercise("ex9_nothing").is_none());
+        assert!(meta.provided.is_empty());
+        let with = format!("provided = [\"src/errors.rs\"]\n{LESSON1}");
+        let meta = LessonMeta::parse(&with, 1).unwrap();
+        assert_eq!(meta.provided, ["src/errors.rs"]);
     }
 
     #[test]
@@ -340,6 +371,17 @@ anchor = "own-pool"
         assert!(error.contains("without `#`"));
         let error = error_of(&LESSON1.replace("\"book/src/lesson1.md\"", "\"lesson1\""));
         assert!(error.contains("field `chapter`"));
+        let error = error_of(&format!(
+            "provided = [\"src/errors.rs\", \"../x.rs\"]\n{LESSON1}"
+        ));
+        assert!(error.contains("provided[1] is \"../x.rs\""), "{error}");
+        let error = error_of(&format!(
+            "provided = [\"src/a.rs\", \"src/a.rs\"]\n{LESSON1}"
+        ));
+        assert!(
+            error.contains("provided[1]: \"src/a.rs\" appears twice"),
+            "{error}"
+        );
         let none = "number = 1\ntitle = \"Pools\"\nchapter = \"a.md\"\nexercises = []\n";
         assert!(error_of(none).contains("no [[exercises]]"));
     }
