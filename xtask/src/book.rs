@@ -1,7 +1,6 @@
 //! The course book: making sure the pinned mdbook is installed, building the book, and checking
 //! that the result reads offline and has the sections the tooling links to.
 
-use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,9 +11,16 @@ use crate::cmd::Cmd;
 use crate::lessons::Lesson;
 use crate::offline::{self, Finding};
 use crate::report::plural;
+use crate::tools::{self, Pinned};
 
-/// The mdbook version the book is written for; `cargo xtask book` installs it when missing.
-pub const MDBOOK_VERSION: &str = "0.5.4";
+/// The mdbook the book is written for; `cargo xtask book` installs it when missing.
+pub const MDBOOK: Pinned = Pinned {
+    krate: "mdbook",
+    version: "0.5.4",
+    version_args: &["--version"],
+    version_prefix: "mdbook v",
+    needed_by: "The book",
+};
 
 /// Where a book's parts are, as its `book.toml` says.
 #[derive(Debug, Clone)]
@@ -94,7 +100,7 @@ pub fn build(root: &Path, book: &Book) -> Result<String> {
 
 /// Builds `book` with the pinned mdbook, installing it first if needed.
 pub fn build_html(root: &Path, book: &Book) -> Result<()> {
-    let mdbook = ensure_mdbook(root)?;
+    let mdbook = tools::ensure(root, &MDBOOK)?;
     let cmd = Cmd::new(&mdbook, root)
         .arg("build")
         .arg(relative(root, &book.dir));
@@ -243,80 +249,6 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     }
     files.sort();
     Ok(())
-}
-
-/// The mdbook to run: the pinned version, installed with cargo if it is missing.
-fn ensure_mdbook(root: &Path) -> Result<OsString> {
-    let wanted = format!("mdbook v{MDBOOK_VERSION}");
-    let in_cargo_home = cargo_home().map(|home| {
-        home.join("bin")
-            .join(format!("mdbook{}", std::env::consts::EXE_SUFFIX))
-            .into_os_string()
-    });
-    let candidates: Vec<OsString> = std::iter::once(OsString::from("mdbook"))
-        .chain(in_cargo_home.clone())
-        .collect();
-    let mut found = None;
-    for candidate in &candidates {
-        match version_of(candidate) {
-            Some(version) if version == wanted => return Ok(candidate.clone()),
-            Some(version) => found = found.or(Some(version)),
-            None => {}
-        }
-    }
-    let install = Cmd::cargo(root)
-        .args(["install", "--locked", "mdbook", "--version", MDBOOK_VERSION])
-        .streamed();
-    println!(
-        "The book needs {wanted}, but {}. Installing it (once; this takes a few minutes):",
-        found.map_or_else(
-            || "mdbook is not installed".to_owned(),
-            |other| format!("the mdbook found is {other}")
-        )
-    );
-    println!("$ {}", install.display());
-    let output = install.run()?;
-    ensure!(
-        output.success(),
-        "could not install mdbook {MDBOOK_VERSION} (the output is above); install it by hand \
-         with `{}` and try again",
-        install.display()
-    );
-    // A freshly installed mdbook lands in cargo's bin directory, which may come after another
-    // mdbook on the PATH.
-    for candidate in in_cargo_home.iter().chain(&candidates) {
-        if version_of(candidate).as_deref() == Some(wanted.as_str()) {
-            return Ok(candidate.clone());
-        }
-    }
-    bail!(
-        "installed mdbook {MDBOOK_VERSION}, but cannot find it: add {} to your PATH",
-        cargo_home().map_or_else(
-            || "cargo's bin directory".to_owned(),
-            |home| home.join("bin").display().to_string()
-        )
-    )
-}
-
-/// What `program --version` prints, if it runs.
-fn version_of(program: &OsString) -> Option<String> {
-    let output = Command::new(program)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
-
-fn cargo_home() -> Option<PathBuf> {
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        return Some(PathBuf::from(home));
-    }
-    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
-    Some(PathBuf::from(home).join(".cargo"))
 }
 
 /// Opens `page` in the system's browser, or says where it is when there is no way to.

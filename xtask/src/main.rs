@@ -22,6 +22,7 @@ mod progress;
 mod report;
 mod scratch;
 mod seeds;
+mod tools;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
