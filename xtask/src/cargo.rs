@@ -160,9 +160,22 @@ pub struct PackageTests<'a> {
     pub failures_expected: bool,
     /// Whether to print each cargo command before it runs.
     pub show_commands: bool,
-    /// Instead of the suite, run this loom models target (`--test NAME`), in release mode
-    /// under `--cfg loom`.
-    pub loom_test: Option<&'a str>,
+    /// Which of the package's test targets to build and run.
+    pub targets: Targets<'a>,
+    /// Only the tests whose names contain one of these (libtest's filters); all when empty.
+    pub filters: &'a [String],
+}
+
+/// The test targets of a package a [`PackageTests`] builds and runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Targets<'a> {
+    /// All of them, as a plain `cargo test` does: unit tests, every test target, examples
+    /// and doc tests.
+    All,
+    /// Only the lesson's suite, `--test suite`.
+    Suite,
+    /// Only this loom models target (`--test NAME`), in release mode under `--cfg loom`.
+    Loom(&'a str),
 }
 
 impl PackageTests<'_> {
@@ -174,7 +187,7 @@ impl PackageTests<'_> {
         if self.failures_expected {
             cmd = cmd.quiet_env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1");
         }
-        if self.loom_test.is_some() {
+        if matches!(self.targets, Targets::Loom(_)) {
             cmd = cmd
                 .env("RUSTFLAGS", "--cfg loom")
                 .env("LOOM_MAX_PREEMPTIONS", crate::loom::MAX_PREEMPTIONS);
@@ -182,12 +195,13 @@ impl PackageTests<'_> {
         cmd
     }
 
-    /// `cargo test -p PACKAGE`, narrowed to the loom models when asked for.
+    /// `cargo test -p PACKAGE`, narrowed to the targets asked for.
     fn test_command(&self) -> Cmd {
         let cmd = self.cargo().args(["test", "-p", self.package]);
-        match self.loom_test {
-            Some(models) => cmd.args(["--release", "--test", models]),
-            None => cmd,
+        match self.targets {
+            Targets::All => cmd,
+            Targets::Suite => cmd.args(["--test", "suite"]),
+            Targets::Loom(models) => cmd.args(["--release", "--test", models]),
         }
     }
 
@@ -209,7 +223,10 @@ impl PackageTests<'_> {
                 errors: build.errors(),
             });
         }
-        let test = self.test_command().arg("--no-fail-fast");
+        let mut test = self.test_command().arg("--no-fail-fast");
+        if !self.filters.is_empty() {
+            test = test.arg("--").args(self.filters);
+        }
         self.announce(&test);
         let output = test.run()?;
         let run = TestRun::parse(&output.stdout());

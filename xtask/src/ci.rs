@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, anyhow, bail, ensure};
 
 use crate::book::{self, Book};
-use crate::cargo::{Build, PackageTests, TestReport, first_lines};
+use crate::cargo::{Build, PackageTests, Targets, TestReport, first_lines};
 use crate::cmd::{Cmd, Output, Stream};
 use crate::lessons::{self, Lesson};
 use crate::libtest::{Outcome, TestCase, TestRun};
 use crate::loom;
-use crate::mutants;
+use crate::mutants::{self, Kind};
 use crate::progress;
 use crate::report::{Table, counted, duration, plural, some_names};
 
@@ -50,6 +50,8 @@ struct Step {
 /// The steps run so far.
 struct Ci<'a> {
     root: &'a Path,
+    /// The command, for the summary's title.
+    title: &'static str,
     steps: Vec<Step>,
 }
 
@@ -110,7 +112,7 @@ impl<'a> Ci<'a> {
             .iter()
             .filter(|s| s.status == Status::Failed)
             .count();
-        println!("\nSummary of cargo xtask ci:\n{}", table.render(2));
+        println!("\nSummary of {}:\n{}", self.title, table.render(2));
         if failed == 0 {
             println!("All {} steps passed.", self.steps.len());
             ExitCode::SUCCESS
@@ -141,6 +143,7 @@ fn shorten(text: &str, max: usize) -> String {
 pub fn run(root: &Path) -> Result<ExitCode> {
     let mut ci = Ci {
         root,
+        title: "cargo xtask ci",
         steps: Vec::new(),
     };
     let students_copy = !root.join("solutions").is_dir();
@@ -286,18 +289,7 @@ fn test_detail(output: &Output) -> String {
 /// The steps for lesson `number`; gives the lesson when its metadata could be read.
 fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
     let root = ci.root;
-    let mut loaded = None;
-    ci.step(&format!("lesson{number} metadata"), || {
-        let lesson = Lesson::load(root, number)?;
-        let detail = format!(
-            "\"{}\", {}",
-            lesson.meta.title,
-            plural(lesson.meta.exercises.len(), "exercise")
-        );
-        loaded = Some(lesson);
-        Ok(detail)
-    });
-    let lesson = loaded?;
+    let lesson = metadata_step(ci, number)?;
     let stub = lesson.stub_package();
     let solution = lesson.solution_package();
 
@@ -320,18 +312,7 @@ fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
         );
     }
 
-    let mut solution_run = None;
-    let solution_ok = ci.step(&solution, || {
-        lesson.check_solution(root)?;
-        let run = solution_tests(root, &lesson, stub_names.as_ref())?;
-        let detail = format!(
-            "{}/{} pass",
-            run.suite().filter(|t| t.outcome == Outcome::Passed).count(),
-            run.suite().count()
-        );
-        solution_run = Some(run);
-        Ok(detail)
-    });
+    let solution_run = solution_step(ci, &lesson, stub_names.as_ref());
     if let Some(run) = &solution_run {
         ci.step(&format!("lesson{number} exercises"), || {
             exercises_match(&lesson, run)
@@ -342,26 +323,102 @@ fn lesson_steps(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
             loom::run(root, &lesson, loom::Subject::Reference)
         });
     }
+    patch_steps(ci, &lesson, solution_run.as_ref());
+    Some(lesson)
+}
 
-    let patches = match mutants::list(root, &lesson) {
-        Ok(patches) => patches,
-        Err(error) => {
-            ci.step(&format!("lesson{number} mutants"), || Err(error));
-            return Some(lesson);
-        }
-    };
-    for patch in patches {
-        let name = format!("lesson{number} mutant {}", mutants::name(&patch));
-        if solution_ok {
-            ci.step(&name, || mutants::check(root, &lesson, &patch));
-        } else {
-            ci.skip(
-                &name,
-                "the reference solution fails its own suite, so a mutant proves nothing",
-            );
+/// The step reading lesson `number`'s metadata; gives the lesson when it could be read.
+fn metadata_step(ci: &mut Ci<'_>, number: u32) -> Option<Lesson> {
+    let root = ci.root;
+    let mut loaded = None;
+    ci.step(&format!("lesson{number} metadata"), || {
+        let lesson = Lesson::load(root, number)?;
+        let detail = format!(
+            "\"{}\", {}",
+            lesson.meta.title,
+            plural(lesson.meta.exercises.len(), "exercise")
+        );
+        loaded = Some(lesson);
+        Ok(detail)
+    });
+    loaded
+}
+
+/// The step running the reference's tests, which must all pass (and run the stubs' suite,
+/// when `stub_names` gives it); gives the run when they did.
+fn solution_step(
+    ci: &mut Ci<'_>,
+    lesson: &Lesson,
+    stub_names: Option<&BTreeSet<String>>,
+) -> Option<TestRun> {
+    let root = ci.root;
+    let mut solution_run = None;
+    ci.step(&lesson.solution_package(), || {
+        lesson.check_solution(root)?;
+        let run = solution_tests(root, lesson, stub_names)?;
+        let detail = format!(
+            "{}/{} pass",
+            run.suite().filter(|t| t.outcome == Outcome::Passed).count(),
+            run.suite().count()
+        );
+        solution_run = Some(run);
+        Ok(detail)
+    });
+    solution_run
+}
+
+/// One step per hand-written patch of `lesson`: each mutant must be caught, each alternative
+/// must pass the suite the reference passed (`reference`, `None` when it did not: then the
+/// patches prove nothing and are skipped).
+fn patch_steps(ci: &mut Ci<'_>, lesson: &Lesson, reference: Option<&TestRun>) {
+    let root = ci.root;
+    let number = lesson.number;
+    let names: Option<BTreeSet<String>> =
+        reference.map(|run| run.suite().map(|test| test.name.clone()).collect());
+    for kind in [Kind::Mutant, Kind::Alternative] {
+        let noun = kind.noun();
+        let patches = match mutants::list(root, lesson, kind) {
+            Ok(patches) => patches,
+            Err(error) => {
+                ci.step(&format!("lesson{number} {noun}s"), || Err(error));
+                continue;
+            }
+        };
+        for patch in patches {
+            let name = format!("lesson{number} {noun} {}", mutants::name(&patch));
+            match (&names, kind) {
+                (None, _) => ci.skip(
+                    &name,
+                    &format!(
+                        "the reference solution fails its own suite, so a {noun} proves nothing"
+                    ),
+                ),
+                (Some(_), Kind::Mutant) => {
+                    ci.step(&name, || mutants::check(root, lesson, &patch));
+                }
+                (Some(names), Kind::Alternative) => {
+                    ci.step(&name, || {
+                        mutants::check_alternative(root, lesson, &patch, names)
+                    });
+                }
+            }
         }
     }
-    Some(lesson)
+}
+
+/// `cargo xtask mutants --lesson N --patches`: the reference's tests, then lesson `number`'s
+/// hand-written mutants and alternatives, as `cargo xtask ci` checks them, and a summary.
+pub fn patches(root: &Path, number: u32) -> Result<ExitCode> {
+    let mut ci = Ci {
+        root,
+        title: "cargo xtask mutants --patches",
+        steps: Vec::new(),
+    };
+    if let Some(lesson) = metadata_step(&mut ci, number) {
+        let reference = solution_step(&mut ci, &lesson, None);
+        patch_steps(&mut ci, &lesson, reference.as_ref());
+    }
+    Ok(ci.summary())
 }
 
 /// The steps for lesson `number` in a students' copy: the student's crate passes every test
@@ -476,7 +533,8 @@ fn student_tests(root: &Path, lesson: &Lesson) -> Result<TestReport> {
         target_dir: None,
         failures_expected: true,
         show_commands: true,
-        loom_test: None,
+        targets: Targets::All,
+        filters: &[],
     }
     .run()
 }
@@ -552,7 +610,8 @@ fn solution_tests(
         target_dir: None,
         failures_expected: false,
         show_commands: true,
-        loom_test: None,
+        targets: Targets::All,
+        filters: &[],
     }
     .run()?;
     let output = match &report {

@@ -2,8 +2,8 @@
 //!
 //! Everything the course's repository holds (what git tracks, or every file outside `target/`
 //! without git), except what students must not see: the reference solutions (`solutions/`),
-//! the hidden tests and the grading configuration, the mutants (patches of the reference), and
-//! the grader's own tests. Three files are adapted so the copy still works without them: the
+//! the hidden tests and the grading configuration, the mutants and alternatives (patches of
+//! the reference), and the grader's own tests. Three files are adapted so the copy still works without them: the
 //! workspace manifest no longer lists `solutions/*`, README.md keeps only what students need
 //! (its course-only blocks go, its handout-only comments open up), and
 //! the book's chapters no longer include code from `solutions/`. With `--check`, the copy is
@@ -165,6 +165,11 @@ fn leave_out(file: &Path, hidden: Option<&Path>) -> Option<String> {
     }
     if parts.len() >= 3 && parts[0] == "tests" && parts[2] == "mutants" {
         return Some("the mutants (tests/*/mutants/, patches of the reference)".to_owned());
+    }
+    if parts.len() >= 3 && parts[0] == "tests" && parts[2] == "alternatives" {
+        return Some(
+            "the alternatives (tests/*/alternatives/, other correct solutions)".to_owned(),
+        );
     }
     if parts.starts_with(&["xtask", "tests"]) {
         return Some("the grader's tests (xtask/tests/)".to_owned());
@@ -452,6 +457,7 @@ mod tests {
         assert!(out("hidden/lesson1/extra.rs").is_some());
         assert!(out("grading.toml").is_some());
         assert!(out("tests/lesson1/mutants/serial_pool.patch").is_some());
+        assert!(out("tests/lesson1/alternatives/std_channels.patch").is_some());
         assert!(out("xtask/tests/grade.rs").is_some());
         assert!(out("lessons/lesson3/target/criterion/report/index.html").is_some());
         for kept in [

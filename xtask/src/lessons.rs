@@ -262,6 +262,12 @@ impl Lesson {
     pub fn mutants_dir(&self) -> String {
         format!("tests/lesson{}/mutants", self.number)
     }
+
+    /// The directory of the correct alternatives, relative to the root:
+    /// `tests/lesson1/alternatives`.
+    pub fn alternatives_dir(&self) -> String {
+        format!("tests/lesson{}/alternatives", self.number)
+    }
 }
 
 /// Checks that `dir` (relative to `root`) holds a Cargo.toml for package `expected`.

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::cargo::{PackageTests, TestReport, first_lines};
+use crate::cargo::{PackageTests, Targets, TestReport, first_lines};
 use crate::lessons::Lesson;
 use crate::libtest::Outcome;
 use crate::report::plural;
@@ -47,7 +47,8 @@ pub fn run(root: &Path, lesson: &Lesson, subject: Subject) -> Result<String> {
         target_dir: Some(&target),
         failures_expected: subject == Subject::Student,
         show_commands: true,
-        loom_test: Some(models),
+        targets: Targets::Loom(models),
+        filters: &[],
     }
     .run()?;
     let (run, output) = match report {

@@ -3,12 +3,14 @@
 //! - `cargo xtask ci`: everything continuous integration must prove.
 //! - `cargo xtask progress`: a student's progress, exercise by exercise, and what to do next.
 //! - `cargo xtask book`: builds the course book with the pinned mdbook.
+//! - `cargo xtask mutants`: how well a lesson's suite catches wrong solutions (maintainers).
 //! - `cargo xtask loom`: model-checks a lesson's concurrent code with loom.
 //! - `cargo xtask seeds`: every lesson's seed experiments beside the seeds' published numbers.
 //! - `cargo xtask grade`, `cargo xtask handout`: grading a class, and the students' copy.
 
 mod book;
 mod cargo;
+mod cargo_mutants;
 mod ci;
 mod cmd;
 mod grade;
@@ -74,10 +76,48 @@ enum Command {
     /// Formatting, clippy, the tests of the solutions and tooling, the benchmarks in test
     /// mode; for each lesson: the stubs build without warnings and fail every test, the
     /// reference passes every test of the same suite (and its loom models, where the
-    /// lesson has them), the mutants in tests/lessonN/mutants
-    /// are caught; finally the book builds and reads offline. Every step runs even after a
+    /// lesson has them), the mutants in tests/lessonN/mutants are caught and the
+    /// alternatives in tests/lessonN/alternatives pass every test; finally the book builds
+    /// and reads offline. Every step runs even after a
     /// failure; a summary table ends the run, and the exit code is 1 if any step failed.
     Ci,
+    /// Runs cargo-mutants on a lesson's reference solution and shows the mutants its suite misses.
+    ///
+    /// Installs cargo-mutants 27.1.0 with `cargo install --locked` when it is missing, then
+    /// mutates solutions/lessonN (`-j 1`, each mutant's suite run limited to 60 s) and runs
+    /// the suite (`--test suite`) on every mutant, except those
+    /// tests/lessonN/mutants/survivors.toml excludes with a reason. Prints the missed and
+    /// timed-out mutants and a summary (caught / missed / excluded / timeouts / unviable,
+    /// elapsed); cargo-mutants' logs go to target/xtask/mutants/lessonN. The exit code is 1 when
+    /// a mutant is missed or times out, or an exclusion matches no mutant. A full run is slow
+    /// (about 30 s a mutant on 2 cores: lesson 1's 61 mutants take about half an hour), so CI
+    /// does not run it; `--list` is instant, and `--file` narrows a run to one file.
+    ///
+    /// With --patches, checks the lesson's hand-written patches instead, as `cargo xtask ci`
+    /// does: each mutant in tests/lessonN/mutants/*.patch must be caught, each alternative in
+    /// tests/lessonN/alternatives/*.patch must pass every test.
+    Mutants {
+        /// The lesson, by number.
+        #[arg(long, value_name = "N")]
+        lesson: u32,
+        /// Lists the mutants, marking the excluded ones, and checks survivors.toml; runs nothing.
+        #[arg(long, conflicts_with = "patches")]
+        list: bool,
+        /// Checks the hand-written mutants and alternatives instead of running cargo-mutants.
+        #[arg(long)]
+        patches: bool,
+        /// Only mutants in files matching this glob, such as `src/pool.rs` (repeatable).
+        #[arg(long, short = 'f', value_name = "GLOB", conflicts_with = "patches")]
+        file: Vec<String>,
+        /// Only mutants whose names match this regular expression (repeatable).
+        #[arg(
+            long = "re",
+            short = 'F',
+            value_name = "REGEX",
+            conflicts_with = "patches"
+        )]
+        only: Vec<String>,
+    },
     /// Model-checks a lesson's concurrent code with loom (lesson 3 has loom models).
     ///
     /// loom runs each model under every interleaving of its threads that matters, so a lost
@@ -126,8 +166,8 @@ enum Command {
     /// Writes the students' copy of the course: no solutions, hidden tests or grading config.
     ///
     /// Copies the course (what git tracks) to DIR without solutions/, the hidden tests,
-    /// grading.toml, the mutants and the grader's tests, and adapts the workspace manifest,
-    /// README.md and the book so the copy builds without them. With --check, then runs
+    /// grading.toml, the mutants, the alternatives and the grader's tests, and adapts the
+    /// workspace manifest, README.md and the book so the copy builds without them. With --check, then runs
     /// `cargo test` in the copy and each lesson's tests, which must all fail on the stubs.
     Handout {
         /// The directory to write (new or empty).
@@ -167,6 +207,26 @@ fn run(cli: Cli) -> Result<ExitCode> {
             println!("{}", loom::run(&root, &lesson, subject)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Mutants {
+            lesson,
+            patches: true,
+            ..
+        } => ci::patches(&root, lesson),
+        Command::Mutants {
+            lesson,
+            list,
+            file,
+            only,
+            patches: false,
+        } => cargo_mutants::run(
+            &root,
+            &cargo_mutants::Options {
+                lesson,
+                list,
+                files: file,
+                only,
+            },
+        ),
         Command::Book { open, dir } => {
             let dir = dir.unwrap_or_else(|| root.join("book"));
             book::command(&root, &dir, open)?;
@@ -203,5 +263,12 @@ mod tests {
             }
         ));
         assert!(Cli::try_parse_from(["xtask", "progress", "--lesson", "one"]).is_err());
+        let cli = Cli::try_parse_from(["xtask", "mutants", "--lesson", "1", "-f", "src/a.rs"]);
+        assert!(matches!(
+            cli.unwrap().command,
+            Command::Mutants { lesson: 1, patches: false, ref file, .. } if file == &["src/a.rs"]
+        ));
+        let both = ["xtask", "mutants", "--lesson", "1", "--patches", "--list"];
+        assert!(Cli::try_parse_from(both).is_err());
     }
 }

@@ -13,23 +13,29 @@
 //!
 //! The first non-empty line says what the mutant breaks; `caught-by:` lines name suite tests
 //! that must fail on it. [`check`] applies the patch to a scratch copy of the workspace and
-//! runs the reference crate's tests there.
+//! runs the reference crate's suite there: the tests the header names, or all of them.
+//!
+//! An *alternative*, `tests/lessonN/alternatives/NAME.patch`, has the same form without
+//! `caught-by:` lines: a correct solution of another design than the reference's (another
+//! channel, another way to collect results), which [`check_alternative`] proves the suite
+//! accepts. It keeps the suite from asking for more than the spec says.
 //!
 //! A race that a real run only hits now and then cannot be caught reliably by the suite, so a
 //! mutant may instead say `checked-by: loom`: then the lesson's loom models run on it (every
 //! interleaving, so the verdict never depends on luck), and `caught-by:` names models.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 
-use crate::cargo::{PackageTests, TestReport, first_lines};
-use crate::cmd::Cmd;
+use crate::cargo::{PackageTests, Targets, TestReport, first_lines};
+use crate::cmd::{Cmd, Output};
 use crate::lessons::Lesson;
-use crate::libtest::{Outcome, SUITE_PREFIX};
+use crate::libtest::{Outcome, SUITE_PREFIX, TestCase, TestRun};
 use crate::report::{plural, some_names};
-use crate::scratch;
+use crate::scratch::{self, Mirror};
 
 /// What a mutant's patch file says about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,9 +164,37 @@ fn diff_path(rest: &str) -> &str {
     rest.split('\t').next().unwrap_or(rest).trim_end()
 }
 
-/// The patch files of `lesson`, sorted by name; none when it has no `mutants/` directory.
-pub fn list(root: &Path, lesson: &Lesson) -> Result<Vec<PathBuf>> {
-    let dir = root.join(lesson.mutants_dir());
+/// What a patch file of a lesson is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A wrong solution the suite must catch: `tests/lessonN/mutants/NAME.patch`.
+    Mutant,
+    /// A correct solution of another design, which must pass every test:
+    /// `tests/lessonN/alternatives/NAME.patch`.
+    Alternative,
+}
+
+impl Kind {
+    /// The word for one patch of this kind.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Mutant => "mutant",
+            Kind::Alternative => "alternative",
+        }
+    }
+
+    /// Where `lesson` keeps its patches of this kind, relative to the root.
+    fn dir(self, lesson: &Lesson) -> String {
+        match self {
+            Kind::Mutant => lesson.mutants_dir(),
+            Kind::Alternative => lesson.alternatives_dir(),
+        }
+    }
+}
+
+/// The patch files of `kind` of `lesson`, sorted by name; none when it has no such directory.
+pub fn list(root: &Path, lesson: &Lesson, kind: Kind) -> Result<Vec<PathBuf>> {
+    let dir = root.join(kind.dir(lesson));
     if !dir.exists() {
         return Ok(Vec::new());
     }
@@ -177,24 +211,48 @@ pub fn list(root: &Path, lesson: &Lesson) -> Result<Vec<PathBuf>> {
     Ok(patches)
 }
 
-/// The mutant's name: its file name without `.patch`.
+/// The patch's name: its file name without `.patch`.
 pub fn name(patch: &Path) -> String {
     patch
         .file_stem()
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
 }
 
-/// Applies the mutant `patch` of `lesson` to a fresh scratch copy of the workspace, runs the
-/// reference crate's tests there, and checks the suite catches it. Gives a one-line summary
-/// such as `caught by 2 tests (ex3_pool::a, ex3_pool::b)`.
-pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
+/// The one scratch copy every patch is applied to in turn. It is synced with the workspace
+/// before each patch, which rewrites only the files the last patch changed, so cargo rebuilds
+/// only the patched crate and its suite.
+fn scratch_copy(root: &Path) -> PathBuf {
+    scratch::scratch_dir(root).join("patches").join("workspace")
+}
+
+/// A patch applied to the scratch copy.
+struct Applied {
+    header: Header,
+    /// The patch's path as messages show it.
+    shown: String,
+    scratch: PathBuf,
+}
+
+/// Reads `patch`, checks it changes only `lesson`'s reference, and applies it to the scratch
+/// copy, synced with the workspace first.
+fn apply(root: &Path, lesson: &Lesson, patch: &Path, kind: Kind) -> Result<Applied> {
     let shown = patch
         .strip_prefix(root)
         .unwrap_or(patch)
         .display()
         .to_string();
+    let noun = kind.noun();
     let text = fs::read_to_string(patch).with_context(|| format!("could not read {shown}"))?;
-    let header = parse(&text).with_context(|| format!("{shown} is not a valid mutant"))?;
+    let header = parse(&text).with_context(|| format!("{shown} is not a valid {noun}"))?;
+    if kind == Kind::Alternative {
+        ensure!(
+            header.caught_by.is_empty() && !header.checked_by_loom,
+            "{shown} is not a valid alternative: it has `caught-by:` or `checked-by:` lines, \
+             but an alternative is a correct solution that every test passes; a wrong one \
+             belongs in {}",
+            lesson.mutants_dir()
+        );
+    }
     let allowed = format!("solutions/lesson{}/", lesson.number);
     let outside: Vec<&String> = header
         .files
@@ -203,19 +261,15 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
         .collect();
     ensure!(
         outside.is_empty(),
-        "the patch changes {}, outside {allowed}\nA mutant of lesson {} may only change the \
+        "the patch changes {}, outside {allowed}\nA {noun} of lesson {} may only change the \
          reference solution; a change to the suite would make the check meaningless.",
         some_names(&outside, 3),
         lesson.number
     );
-    println!("mutant: {}", header.description);
+    println!("{noun}: {}", header.description);
 
-    let scratch = scratch::scratch_dir(root).join("mutants").join(format!(
-        "lesson{}-{}",
-        lesson.number,
-        name(patch)
-    ));
-    scratch::copy_workspace(root, &scratch)?;
+    let scratch = scratch_copy(root);
+    Mirror::of_workspace(root, &scratch, &[])?.sync()?;
     let apply = Cmd::new("git", &scratch)
         .arg("apply")
         .arg(format!("-p{}", header.strip))
@@ -231,16 +285,32 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
     let applied = apply.run()?;
     if !applied.success() {
         bail!(
-            "{shown} no longer applies: refresh it\nThe reference changed since the mutant \
-             was written. Make the same mistake again in {allowed}, put the output of \
+            "{shown} no longer applies: refresh it\nThe reference changed since the {noun} \
+             was written. Make the same change again in {allowed}, put the output of \
              `git diff {allowed}` under the patch's description lines, and restore the \
              reference. git apply said:\n{}",
             applied.combined().trim_end()
         );
     }
+    Ok(Applied {
+        header,
+        shown,
+        scratch,
+    })
+}
 
-    let loom_test = if header.checked_by_loom {
-        Some(lesson.meta.loom_test.as_deref().with_context(|| {
+/// Builds and runs the suite of the patched copy (or, for `checked-by: loom`, the lesson's
+/// loom models), only the tests named in `filters` when there are some.
+fn run_tests(
+    root: &Path,
+    lesson: &Lesson,
+    applied: &Applied,
+    kind: Kind,
+    filters: &[String],
+) -> Result<(TestRun, Output)> {
+    let shown = &applied.shown;
+    let targets = if applied.header.checked_by_loom {
+        Targets::Loom(lesson.meta.loom_test.as_deref().with_context(|| {
             format!(
                 "{shown} says `checked-by: loom`, but tests/lesson{}/lesson.toml names no \
                  `loom_test`",
@@ -248,34 +318,53 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
             )
         })?)
     } else {
-        None
+        Targets::Suite
     };
     // loom builds need other compiler flags, so they get a target directory of their own.
-    let target = if loom_test.is_some() {
+    let target = if matches!(targets, Targets::Loom(_)) {
         scratch::scratch_dir(root).join("loom-target")
     } else {
         scratch::shared_target_dir(root)
     };
     let package = lesson.solution_package();
     let tests = PackageTests {
-        workspace: &scratch,
+        workspace: &applied.scratch,
         package: &package,
         target_dir: Some(&target),
+        // Even an alternative may fail; proptest must not save its cases next to the suite.
         failures_expected: true,
         show_commands: true,
-        loom_test,
+        targets,
+        filters,
     };
-    let (run, output) = match tests.run()? {
-        TestReport::DoesNotCompile { errors } => bail!(
-            "the mutant does not compile, so it proves nothing\nA mutant must be a wrong \
-             program, not a broken one; refresh {shown}. The first error:\n{}",
-            first_lines(errors.first().map_or("", String::as_str), 15)
-        ),
-        TestReport::Ran { run, output } => (run, output),
-    };
+    match tests.run()? {
+        TestReport::DoesNotCompile { errors } => {
+            let why = match kind {
+                Kind::Mutant => {
+                    "so it proves nothing\nA mutant must be a wrong program, not a broken one"
+                }
+                Kind::Alternative => "but an alternative must be a working solution",
+            };
+            bail!(
+                "the patch does not compile, {why}; refresh {shown}. The first error:\n{}",
+                first_lines(errors.first().map_or("", String::as_str), 15)
+            )
+        }
+        TestReport::Ran { run, output } => Ok((run, output)),
+    }
+}
+
+/// Applies the mutant `patch` of `lesson` to the scratch copy, builds the reference crate's
+/// suite there, runs the tests its `caught-by:` lines name (all of them when it names none),
+/// and checks the suite catches it. Gives a one-line summary such as `caught by 2 tests
+/// (ex3_pool::a, ex3_pool::b)`.
+pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
+    let applied = apply(root, lesson, patch, Kind::Mutant)?;
+    let header = &applied.header;
+    let (run, output) = run_tests(root, lesson, &applied, Kind::Mutant, &header.caught_by)?;
 
     // The suite's tests by their short names; loom models by their names in the models target.
-    let checked: Vec<(&str, Outcome)> = if loom_test.is_some() {
+    let checked: Vec<(&str, Outcome)> = if header.checked_by_loom {
         run.tests
             .iter()
             .map(|test| (model_name(&test.name), test.outcome))
@@ -293,19 +382,12 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
     // The tests the header names come first in the summary: they are the point of the mutant.
     failed.sort_by_key(|name| !header.caught_by.iter().any(|wanted| wanted == name));
     if failed.is_empty() {
-        let crashed = if run.complete() {
-            String::new()
-        } else {
-            format!(
-                "\nThe test run stopped early (a crash?); its error output:\n{}",
-                first_lines(output.stderr().trim_end(), 20)
-            )
-        };
         bail!(
-            "survived: all {} tests pass on it\nThe suite does not catch this mistake: \
-             {}\nAdd a test that fails on it.{crashed}",
-            checked.len(),
-            header.description
+            "survived: all {} run pass on it\nThe suite does not catch this mistake: \
+             {}\nAdd a test that fails on it.{}",
+            plural(checked.len(), "test"),
+            header.description,
+            crash_note(&run, &output)
         );
     }
     let mut problems = Vec::new();
@@ -322,8 +404,9 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
     }
     if !problems.is_empty() {
         bail!(
-            "{}\nThe header of {shown} promises these. The tests that failed: {}",
+            "{}\nThe header of {} promises these. The tests that failed: {}",
             problems.join("\n"),
+            applied.shown,
             failed.join(", ")
         );
     }
@@ -332,6 +415,68 @@ pub fn check(root: &Path, lesson: &Lesson, patch: &Path) -> Result<String> {
         plural(failed.len(), "test"),
         some_names(&failed, 2)
     ))
+}
+
+/// Applies the alternative `patch` of `lesson` to the scratch copy and checks that every test
+/// of the suite passes on it, and that the suite ran exactly the tests `reference` (the
+/// reference's suite, by full name) holds. Gives a one-line summary.
+pub fn check_alternative(
+    root: &Path,
+    lesson: &Lesson,
+    patch: &Path,
+    reference: &BTreeSet<String>,
+) -> Result<String> {
+    let applied = apply(root, lesson, patch, Kind::Alternative)?;
+    let (run, output) = run_tests(root, lesson, &applied, Kind::Alternative, &[])?;
+    let suite: Vec<&TestCase> = run.suite().collect();
+    let failed: Vec<&TestCase> = suite
+        .iter()
+        .copied()
+        .filter(|test| test.outcome != Outcome::Passed)
+        .collect();
+    if !failed.is_empty() {
+        for test in &failed {
+            println!("---- {} ----\n{}\n", test.name, test.output);
+        }
+        let names: Vec<&str> = failed.iter().map(|test| test.short_name()).collect();
+        bail!(
+            "rejected: {}/{} pass, but a correct design must pass every test: {}\nEither the \
+             alternative is wrong (fix {}), or the suite asks for more than the spec says: \
+             a test must accept every design the doc comments allow. Their output is above.",
+            suite.len() - failed.len(),
+            suite.len(),
+            some_names(&names, 3),
+            applied.shown
+        );
+    }
+    ensure!(
+        run.complete(),
+        "the test run stopped before reporting every result (a crash?){}",
+        crash_note(&run, &output)
+    );
+    let names: BTreeSet<String> = suite.iter().map(|test| test.name.clone()).collect();
+    let missing: Vec<&String> = reference.difference(&names).collect();
+    let extra: Vec<&String> = names.difference(reference).collect();
+    ensure!(
+        missing.is_empty() && extra.is_empty(),
+        "the suite ran other tests on the alternative than on the reference\nOnly on the \
+         reference: {}. Only on the alternative: {}.",
+        some_names(&missing, 5),
+        some_names(&extra, 5)
+    );
+    Ok(format!("accepted: {}/{} pass", suite.len(), suite.len()))
+}
+
+/// For a run that stopped early, a note with the start of its error output.
+fn crash_note(run: &TestRun, output: &Output) -> String {
+    if run.complete() {
+        String::new()
+    } else {
+        format!(
+            "\nThe test run stopped early (a crash?); its error output:\n{}",
+            first_lines(output.stderr().trim_end(), 20)
+        )
+    }
 }
 
 #[cfg(test)]

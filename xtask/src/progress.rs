@@ -7,7 +7,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::cargo::{PackageTests, TestReport, first_lines};
+use crate::cargo::{PackageTests, Targets, TestReport, first_lines};
 use crate::lessons::{self, Exercise, Lesson, LessonMeta};
 use crate::libtest::{Outcome, TestRun};
 use crate::report::Table;
@@ -131,7 +131,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
             target_dir: None,
             failures_expected: true,
             show_commands: false,
-            loom_test: None,
+            targets: Targets::All,
+            filters: &[],
         }
         .run()?;
         let run = match report {

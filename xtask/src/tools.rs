@@ -33,13 +33,7 @@ impl Pinned {
 
     /// The `cargo install` command for the pinned version.
     pub fn install_command(&self, root: &Path) -> Cmd {
-        Cmd::cargo(root).args([
-            "install",
-            "--locked",
-            self.krate,
-            "--version",
-            self.version,
-        ])
+        Cmd::cargo(root).args(["install", "--locked", self.krate, "--version", self.version])
     }
 }
 

@@ -180,6 +180,7 @@ fn the_handout_builds_and_its_stubs_fail() {
         "grading.toml",
         "hidden",
         "tests/lesson1/mutants",
+        "tests/lesson1/alternatives",
         "xtask/tests",
     ] {
         assert!(!out.join(absent).exists(), "{absent} is in the handout");

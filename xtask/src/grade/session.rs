@@ -20,7 +20,7 @@ use super::vet;
 use super::workspace::{self, HIDDEN_TARGET, LessonPlan, PerfPlan, Scratch};
 use super::{Options, report};
 use crate::cargo::first_lines;
-use crate::lessons;
+use crate::lessons::{self, Lesson};
 use crate::report::{plural, some_names};
 use crate::scratch::scratch_dir;
 
@@ -43,6 +43,8 @@ struct Session<'a> {
 /// What the instructor's tree says about one lesson.
 struct LessonSetup {
     number: u32,
+    /// The files given ready-made, relative to the crate: graded from the instructor's copy.
+    provided: Vec<PathBuf>,
     hidden: Vec<PathBuf>,
     /// Whether the lesson has performance points.
     timed: bool,
@@ -225,8 +227,15 @@ fn setup(root: &Path, loaded: &Loaded, number: u32) -> Result<LessonSetup> {
         kernels: kernels.canonicalize().unwrap_or(kernels),
         reference: reference.canonicalize().unwrap_or(reference),
     });
+    let provided = Lesson::load(root, number)?
+        .meta
+        .provided
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
     Ok(LessonSetup {
         number,
+        provided,
         hidden,
         timed,
         perf,
@@ -259,11 +268,12 @@ impl Session<'_> {
         let started = Instant::now();
         let mut intakes = Vec::new();
         for lesson in &self.lessons {
-            let intake = submission::intake(&submission.dir, self.root, lesson.number)
-                .unwrap_or_else(|error| Intake {
-                    files: None,
-                    notes: vec![format!("could not read the submission: {error:#}")],
-                });
+            let intake =
+                submission::intake(&submission.dir, self.root, lesson.number, &lesson.provided)
+                    .unwrap_or_else(|error| Intake {
+                        files: None,
+                        notes: vec![format!("could not read the submission: {error:#}")],
+                    });
             intakes.push(intake);
         }
         let plans: Vec<LessonPlan> = self
@@ -273,6 +283,7 @@ impl Session<'_> {
             .map(|(lesson, intake)| LessonPlan {
                 number: lesson.number,
                 src: intake.files.clone(),
+                provided: lesson.provided.clone(),
                 hidden: lesson.hidden.clone(),
                 perf: lesson.perf.clone(),
             })

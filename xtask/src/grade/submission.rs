@@ -116,8 +116,9 @@ pub struct Intake {
 }
 
 /// Reads lesson `number` of the submission at `dir`, comparing what it cannot change with the
-/// instructor's tree at `root`.
-pub fn intake(dir: &Path, root: &Path, number: u32) -> Result<Intake> {
+/// instructor's tree at `root`: everything outside the lesson's `src/`, and the `provided`
+/// files (relative to the crate) inside it.
+pub fn intake(dir: &Path, root: &Path, number: u32, provided: &[PathBuf]) -> Result<Intake> {
     let lesson = format!("lessons/lesson{number}");
     let mut intake = Intake::default();
     let src = dir.join(&lesson).join("src");
@@ -158,6 +159,24 @@ pub fn intake(dir: &Path, root: &Path, number: u32) -> Result<Intake> {
             "ignored: changes to {} (tests, manifests and benches come from the instructor's \
              copy; only {lesson}/src is graded)",
             some_names(&changed, 4)
+        ));
+    }
+    let mut changed = Vec::new();
+    for file in provided {
+        compare_tree(
+            dir,
+            root,
+            &Path::new(&lesson).join(file),
+            &mut changed,
+            &|_| false,
+        )?;
+    }
+    if !changed.is_empty() {
+        intake.notes.push(format!(
+            "ignored: changes to {} (the course provides {}, so the instructor's copy is \
+             graded)",
+            some_names(&changed, 4),
+            if changed.len() == 1 { "it" } else { "them" }
         ));
     }
     Ok(intake)
@@ -272,7 +291,7 @@ mod tests {
         std::os::unix::fs::symlink("/etc/passwd", student.join("lessons/lesson1/src/leak.rs"))
             .unwrap();
 
-        let intake = intake(&student, &root, 1).unwrap();
+        let intake = intake(&student, &root, 1, &[]).unwrap();
         let files: Vec<_> = intake
             .files
             .unwrap()
@@ -291,7 +310,7 @@ mod tests {
         );
         assert!(!notes.contains("target"), "{notes}");
 
-        let missing = super::intake(&student, &root, 2).unwrap();
+        let missing = super::intake(&student, &root, 2, &[]).unwrap();
         assert!(missing.files.is_none());
         assert!(missing.notes.is_empty());
         fs::remove_dir_all(&base).unwrap();

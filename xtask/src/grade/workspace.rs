@@ -10,13 +10,12 @@
 //! so an unchanged submission keeps its file times and cargo rebuilds nothing; it also undoes
 //! anything a run managed to change.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::scratch::WORKSPACE_ENTRIES;
+use crate::scratch::{Mirror, Source};
 
 /// The test target, in each lesson crate of a scratch copy, that runs the hidden tests.
 pub const HIDDEN_TARGET: &str = "grade_hidden";
@@ -25,8 +24,6 @@ pub const GRADE_DIR: &str = ".grade";
 /// Entries of the workspace a scratch copy leaves out: the reference solutions (used from the
 /// instructor's tree) and the tooling.
 const LEFT_OUT: &[&str] = &["solutions", "xtask"];
-/// Directories never copied.
-const SKIPPED: &[&str] = &["target", ".git"];
 
 /// What one lesson adds to a scratch copy.
 #[derive(Debug, Clone, Default)]
@@ -35,6 +32,9 @@ pub struct LessonPlan {
     pub number: u32,
     /// The submission's `src/` files (relative path, file); `None` keeps the instructor's stubs.
     pub src: Option<Vec<(PathBuf, PathBuf)>>,
+    /// The lesson's provided files (`lesson.toml`'s `provided`, relative to the crate), which
+    /// come from the instructor's stubs even when the submission has its own.
+    pub provided: Vec<PathBuf>,
     /// The hidden suites, `hidden/lessonN/*.rs`.
     pub hidden: Vec<PathBuf>,
     /// The performance kernels and the reference, when the lesson is timed.
@@ -50,19 +50,12 @@ pub struct PerfPlan {
     pub reference: PathBuf,
 }
 
-/// Where a file of the copy comes from.
-#[derive(Debug, Clone)]
-enum Source {
-    File(PathBuf),
-    Text(String),
-}
-
 /// A planned scratch copy.
 #[derive(Debug, Clone)]
 pub struct Scratch {
     /// Its directory.
     pub dir: PathBuf,
-    files: BTreeMap<PathBuf, Source>,
+    mirror: Mirror,
 }
 
 impl Scratch {
@@ -75,13 +68,8 @@ impl Scratch {
     /// `tag` (`0.1.0+grade.<tag>`): its build output, and that of everything built on it, is
     /// this copy's alone, while the dependencies are still shared.
     pub fn plan(root: &Path, dir: &Path, tag: &str, lessons: &[LessonPlan]) -> Result<Self> {
-        let mut files = BTreeMap::new();
-        for entry in WORKSPACE_ENTRIES.iter().filter(|e| !LEFT_OUT.contains(e)) {
-            let from = root.join(entry);
-            if from.exists() && *entry != "Cargo.toml" {
-                list_tree(&from, Path::new(entry), &mut files)?;
-            }
-        }
+        let mut mirror = Mirror::of_workspace(root, dir, LEFT_OUT)?;
+        let files = &mut mirror.files;
         let mut members = Vec::new();
         for lesson in lessons {
             let n = lesson.number;
@@ -93,6 +81,10 @@ impl Scratch {
                         crate_dir.join("src").join(relative),
                         Source::File(file.clone()),
                     );
+                }
+                for provided in &lesson.provided {
+                    let path = crate_dir.join(provided);
+                    files.insert(path.clone(), Source::File(root.join(path)));
                 }
             }
             if !lesson.hidden.is_empty() {
@@ -129,7 +121,7 @@ impl Scratch {
         files.insert(PathBuf::from("Cargo.toml"), Source::Text(manifest));
         Ok(Self {
             dir: dir.to_owned(),
-            files,
+            mirror,
         })
     }
 
@@ -137,65 +129,9 @@ impl Scratch {
     /// lock file (which cargo rewrites itself); on a copy that was in sync, a change means a
     /// run wrote to the workspace.
     pub fn sync(&self) -> Result<Vec<PathBuf>> {
-        let mut changed = Vec::new();
-        fs::create_dir_all(&self.dir)
-            .with_context(|| format!("could not create {}", self.dir.display()))?;
-        for (relative, source) in &self.files {
-            let dest = self.dir.join(relative);
-            let wanted = match source {
-                Source::File(path) => {
-                    fs::read(path).with_context(|| format!("could not read {}", path.display()))?
-                }
-                Source::Text(text) => text.clone().into_bytes(),
-            };
-            let is_plain_file = fs::symlink_metadata(&dest).is_ok_and(|m| m.is_file());
-            if is_plain_file && fs::read(&dest).ok().as_deref() == Some(wanted.as_slice()) {
-                continue;
-            }
-            remove_any(&dest)?;
-            if let Some(parent) = dest.parent() {
-                make_dirs(&self.dir, parent)?;
-            }
-            fs::write(&dest, &wanted)
-                .with_context(|| format!("could not write {}", dest.display()))?;
-            if relative != Path::new("Cargo.lock") {
-                changed.push(relative.clone());
-            }
-        }
-        self.remove_extras(Path::new(""), &mut changed)?;
+        let mut changed = self.mirror.sync()?;
+        changed.retain(|path| path != Path::new("Cargo.lock"));
         Ok(changed)
-    }
-
-    /// Removes what the plan does not hold, below `relative`.
-    fn remove_extras(&self, relative: &Path, removed: &mut Vec<PathBuf>) -> Result<bool> {
-        let dir = self.dir.join(relative);
-        let mut empty = true;
-        for entry in
-            fs::read_dir(&dir).with_context(|| format!("could not list {}", dir.display()))?
-        {
-            let entry = entry?;
-            let path = relative.join(entry.file_name());
-            let meta = fs::symlink_metadata(entry.path())?;
-            if meta.is_dir() {
-                if self.remove_extras(&path, removed)? && !self.keeps_dir(&path) {
-                    fs::remove_dir(entry.path())?;
-                } else {
-                    empty = false;
-                }
-            } else if self.files.contains_key(&path) {
-                empty = false;
-            } else {
-                remove_any(&entry.path())?;
-                removed.push(path);
-            }
-        }
-        Ok(empty)
-    }
-
-    /// Whether an empty directory stays: the instructor's empty directories do not matter, so
-    /// only the copy's root does.
-    fn keeps_dir(&self, relative: &Path) -> bool {
-        relative.as_os_str().is_empty()
     }
 
     /// A fresh directory for one run, the only place the run may write.
@@ -207,55 +143,6 @@ impl Scratch {
 /// The package name of lesson `n`'s performance runner.
 pub fn perf_package(n: u32) -> String {
     format!("grade-perf-lesson{n}")
-}
-
-/// Adds every file below `from` to `files` under `relative`, skipping build output.
-fn list_tree(from: &Path, relative: &Path, files: &mut BTreeMap<PathBuf, Source>) -> Result<()> {
-    let meta = fs::metadata(from).with_context(|| format!("could not read {}", from.display()))?;
-    if meta.is_dir() {
-        for entry in
-            fs::read_dir(from).with_context(|| format!("could not list {}", from.display()))?
-        {
-            let entry = entry?;
-            let name = entry.file_name();
-            if !SKIPPED.iter().any(|skipped| name == **skipped) {
-                list_tree(&entry.path(), &relative.join(&name), files)?;
-            }
-        }
-    } else {
-        files.insert(relative.to_owned(), Source::File(from.to_owned()));
-    }
-    Ok(())
-}
-
-/// Creates `dir` and its parents below `root`, replacing anything in the way that is not a
-/// directory (a run may have left a file or a link there).
-fn make_dirs(root: &Path, dir: &Path) -> Result<()> {
-    let relative = dir.strip_prefix(root).unwrap_or(dir);
-    let mut path = root.to_owned();
-    for component in relative.components() {
-        path.push(component);
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.is_dir() => {}
-            Ok(_) => {
-                remove_any(&path)?;
-                fs::create_dir(&path)?;
-            }
-            Err(_) => fs::create_dir(&path)
-                .with_context(|| format!("could not create {}", path.display()))?,
-        }
-    }
-    Ok(())
-}
-
-/// Removes a file, a link or a directory tree, if there is one.
-fn remove_any(path: &Path) -> Result<()> {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
-        Ok(_) => fs::remove_file(path),
-        Err(_) => Ok(()),
-    }
-    .with_context(|| format!("could not remove {}", path.display()))
 }
 
 /// A lesson crate's manifest with the version `VERSION+grade.<tag>` (the crate's own version,
