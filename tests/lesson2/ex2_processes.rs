@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 use std::io::{Cursor, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
@@ -11,23 +10,21 @@ use subject::{
     AddTask, ChildError, Reply, TaskFailed, Worker, WorkerError, ZeroWorkers, map_in_processes,
     serve,
 };
-use testkit::{PATIENCE, within};
+use testkit::{bounded, check, check_eq, fail};
+
+const BOOK: testkit::Book = super::book("processes");
 
 type Outcomes = Vec<Result<Reply, TaskFailed>>;
 
 /// Runs `map_in_processes` with a time limit, so that a parent waiting for a reply that never
 /// comes fails the test instead of hanging it.
 fn map_within(worker: Worker, tasks: Vec<AddTask>, processes: usize) -> Outcomes {
-    within(
-        PATIENCE,
-        "map_in_processes",
-        &format!(
-            "the parent is still waiting: for a child that died (read until the end of its \
-             output, which a dead child's closed pipe gives you at once, and wait for it), or \
-             for children started one at a time; {}",
-            super::see("processes")
-        ),
-        move || map_in_processes(&worker, &tasks, processes),
+    bounded!(
+        map_in_processes(&worker, &tasks, processes),
+        "the parent is still waiting: for a child that died (read until the end of its output, \
+         which a dead child's closed pipe gives you at once, and wait for it), for a child that \
+         wrote more than a pipe holds and waits for somebody to read it (read stdout and stderr \
+         while you wait: Child::wait_with_output), or for children started one at a time"
     )
     .expect("map_in_processes refused a positive number of processes")
 }
@@ -39,24 +36,35 @@ fn tasks_for(xs: &[u32]) -> Vec<AddTask> {
 
 // ANCHOR: misbehaving
 /// A stand-in worker that writes its pid to the file `$1`, reads its task, and then, by `X`:
-/// kills itself (13), complains on stderr and exits with status 3 (14), prints something that
-/// is not a reply (15), or answers like the real worker (anything else).
+/// kills itself (13); complains on stderr and exits with status 3 (14); prints something that
+/// is not a reply (15); writes 200 000 bytes on stderr, then answers (16) or exits with status 5
+/// (17); answers, then says one more line (18); writes 200 000 bytes of garbage on stdout (19);
+/// or answers like the real worker (anything else).
 const MISBEHAVING: &str = r#"
 echo $$ >> "$1"
 read -r _ x y _
+a_lot() { head -c 200000 /dev/zero | tr '\0' x | fold -w 99; }
+answer() { echo "sum $((x + y)) pid $$ ppid $PPID"; }
 case "$x" in
   13) kill -KILL $$ ;;
   14) echo "14 is an unlucky number" >&2; exit 3 ;;
   15) echo "fifteen, give or take" ;;
-  *) echo "sum $((x + y)) pid $$ ppid $PPID" ;;
+  16) a_lot >&2; answer ;;
+  17) a_lot >&2; exit 5 ;;
+  18) answer; echo "and one more thing" ;;
+  19) a_lot ;;
+  *) answer ;;
 esac
 "#;
 // ANCHOR_END: misbehaving
 
+/// The tasks the misbehaving worker fails.
+const FAILS: [u32; 6] = [13, 14, 15, 17, 18, 19];
+
 /// Runs the tasks `x + 1` for `xs` on the misbehaving worker, checks that every child was reaped
 /// and that every task but the misbehaving ones was answered, and returns the failures.
 fn run_misbehaving(xs: &[u32], processes: usize) -> Vec<TaskFailed> {
-    let dir = tempfile::tempdir().expect("could not make a temporary directory");
+    let dir = super::scratch();
     let pid_file = dir.path().join("pids");
     let outcomes = map_within(
         super::shell(MISBEHAVING, &[&pid_file]),
@@ -64,11 +72,11 @@ fn run_misbehaving(xs: &[u32], processes: usize) -> Vec<TaskFailed> {
         processes,
     );
     super::assert_all_reaped(
-        &pids_checked(&pid_file, xs.len()),
+        &super::pids_of_children(&pid_file, xs.len(), BOOK),
         "map_in_processes",
-        "processes",
+        BOOK,
     );
-    assert_eq!(
+    check_eq!(
         outcomes.len(),
         xs.len(),
         "map_in_processes should give one outcome per task"
@@ -76,37 +84,22 @@ fn run_misbehaving(xs: &[u32], processes: usize) -> Vec<TaskFailed> {
     let mut failures = Vec::new();
     for (&x, outcome) in xs.iter().zip(outcomes) {
         match outcome {
-            Ok(reply) => assert_eq!(
+            Ok(reply) => check_eq!(
                 reply.sum,
                 u64::from(x) + 1,
-                "task `add {x} 1 0` came back with the wrong sum: are the outcomes in task \
-                 order? {}",
-                super::see("processes")
+                "task `add {x} 1 0` came back with the wrong sum: are the outcomes in task order?"
             ),
             Err(failed) => {
-                assert!(
-                    (13..=15).contains(&x),
+                check!(
+                    FAILS.contains(&x),
                     "task `add {x} 1 0` failed, but its child answered it properly: {failed}; \
-                     one child's failure must not spoil the others; {}",
-                    super::see("processes")
+                     one child's failure must not spoil the others"
                 );
                 failures.push(failed);
             }
         }
     }
     failures
-}
-
-/// The pids in `file`, checking there is one per task: one child per task.
-fn pids_checked(file: &Path, tasks: usize) -> Vec<u32> {
-    let pids = super::pids_written_to(file);
-    assert_eq!(
-        pids.len(),
-        tasks,
-        "{tasks} tasks should have started {tasks} children, one per task; {}",
-        super::see("processes")
-    );
-    pids
 }
 
 /// The only failure, checked to name `task`, to say `expected` and to be the right kind.
@@ -117,42 +110,36 @@ fn only_failure(
     kind_is_right: impl Fn(&ChildError) -> bool,
 ) {
     let [failed] = <[TaskFailed; 1]>::try_from(failures).unwrap_or_else(|failures| {
-        panic!(
-            "exactly the task `{task}` should have failed, but these did: {failures:?}; {}",
-            super::see("processes")
-        )
+        fail!("exactly the task `{task}` should have failed, but these did: {failures:?}")
     });
     let message = failed.to_string();
-    assert!(
+    check!(
         failed.task.to_string() == task && message.contains(task),
-        "the error should name the task its child was given, `{task}`; got {message:?}; {}",
-        super::see("processes")
+        "the error should name the task its child was given, `{task}`; got {message:?}"
     );
-    assert!(
+    check!(
         kind_is_right(&failed.error) && message.contains(expected),
-        "the child given `{task}` should be reported with {expected:?}, got {:?}; {}",
-        failed.error,
-        super::see("processes")
+        "the child given `{task}` should be reported with {expected:?}, got {:?}",
+        failed.error
     );
 }
 
 #[test]
 fn zero_processes_is_an_error() {
-    assert!(
+    check!(
         matches!(
-            map_in_processes(&super::worker(), &tasks_for(&[1]), 0),
+            bounded!(map_in_processes(&super::worker(), &tasks_for(&[1]), 0)),
             Err(ZeroWorkers { what: "processes" })
         ),
         "map_in_processes(.., 0) can never run a task, so it should be Err(ZeroWorkers {{ what: \
-         \"processes\" }}); {}",
-        super::see("processes")
+         \"processes\" }})"
     );
 }
 
 #[test]
 fn no_tasks_start_no_child() {
     let outcomes = map_within(Worker::new("/nonexistent/worker"), Vec::new(), 2);
-    assert!(
+    check!(
         outcomes.is_empty(),
         "no tasks should give no outcomes, got {outcomes:?}"
     );
@@ -166,84 +153,62 @@ fn each_task_runs_in_a_child_of_this_process() {
     let outcomes = map_within(super::worker(), tasks.clone(), 2);
     let mut children = HashSet::new();
     for (task, outcome) in tasks.iter().zip(outcomes) {
-        let reply = outcome.unwrap_or_else(|failed| panic!("{failed}"));
-        assert_eq!(reply.sum, task.compute(), "the sum for `{task}`");
-        assert!(
+        let reply = outcome.unwrap_or_else(|failed| fail!("{failed}"));
+        check_eq!(reply.sum, task.compute(), "the sum for `{task}`");
+        check!(
             reply.pid != me && reply.parent_pid == me,
             "`{task}` was answered by process {} whose parent is {}, but this test is process \
-             {me}: each task must run in a child process of ours, not in a thread of this one; \
-             {}",
+             {me}: each task must run in a child process of ours, not in a thread of this one",
             reply.pid,
-            reply.parent_pid,
-            super::see("processes")
+            reply.parent_pid
         );
         children.insert(reply.pid);
     }
-    assert_eq!(
+    check_eq!(
         children.len(),
         tasks.len(),
-        "every task should run in a child of its own; {}",
-        super::see("processes")
+        "every task should run in a child of its own"
     );
     let pids: Vec<u32> = children.into_iter().collect();
-    super::assert_all_reaped(&pids, "map_in_processes", "processes");
+    super::assert_all_reaped(&pids, "map_in_processes", BOOK);
 }
 // ANCHOR_END: child_pid_test
 
 #[test]
-fn results_keep_input_order() {
-    // The earlier tasks compute longer, so the later ones tend to finish first.
-    let tasks: Vec<AddTask> = (0..12u32)
-        .map(|i| AddTask::new(i, 100, u64::from(12 - i) * 200_000))
-        .collect();
-    let expected: Vec<u64> = tasks.iter().map(AddTask::compute).collect();
-    let sums: Vec<u64> = map_within(super::worker(), tasks, 3)
+fn results_keep_task_order_when_a_later_task_finishes_first() {
+    // Two at a time: the children of tasks 0 and 1 start; 0 ends at once, so task 2 starts
+    // while 1 still runs, and 1 ends only once 2 has started. So the child of task 1 always
+    // finishes after a later task's child started, and the one slot that ran 0 runs 2: outcomes
+    // kept in finishing order, or slot by slot, come back out of task order.
+    let dir = super::scratch();
+    let tasks: Vec<AddTask> = (0..3).map(|x| AddTask::new(x, 0, 0)).collect();
+    let sums: Vec<u64> = map_within(super::scheduled(dir.path(), &[(2, 1)]), tasks, 2)
         .into_iter()
-        .map(|outcome| outcome.unwrap_or_else(|failed| panic!("{failed}")).sum)
+        .map(|outcome| outcome.unwrap_or_else(|failed| fail!("{failed}")).sum)
         .collect();
-    assert_eq!(
+    check_eq!(
         sums,
-        expected,
-        "the outcomes should be in task order, whatever order the children finished in; {}",
-        super::see("processes")
+        vec![0, 1, 2],
+        "the outcomes should be in task order, whatever order the children finished in: keep \
+         each outcome with its task's index"
     );
 }
 
 // ANCHOR: meeting_test
-/// Two stand-in workers that can only finish together: the child given 0 writes into the named
-/// pipe `$1`, the child given 1 reads from it, and opening a named pipe waits for the other end.
-/// `timeout` ends them after 5 s if the other never comes.
-const MEETING: &str = r#"
-read -r _ x _ _
-if [ "$x" = 0 ]; then echo hello > "$1"; else read -r _ < "$1"; fi
-echo "sum $x pid $$ ppid $PPID"
-"#;
-
 #[test]
 fn n_children_run_at_once() {
-    let dir = tempfile::tempdir().expect("could not make a temporary directory");
-    let pipe = dir.path().join("meeting");
-    let made = Command::new("mkfifo").arg(&pipe).status();
-    assert!(
-        made.is_ok_and(|status| status.success()),
-        "this test needs `mkfifo`"
-    );
-    let worker = ["5", "sh", "-c", MEETING, "fake-worker"]
-        .iter()
-        .fold(Worker::new("timeout"), |worker, arg| worker.arg(arg))
-        .arg(&pipe);
-    let outcomes = map_within(
-        worker,
-        vec![AddTask::new(0, 0, 0), AddTask::new(1, 0, 0)],
-        2,
-    );
-    for outcome in outcomes {
-        if let Err(failed) = outcome {
-            panic!(
-                "two children that can only finish together did not ({failed}): with 2 \
-                 processes, start the second child while the first is still running; {}",
-                super::see("processes")
-            );
+    for n in 2..=3 {
+        let dir = super::scratch();
+        let tasks: Vec<AddTask> = (0..n).map(|x| AddTask::new(x, 0, 0)).collect();
+        let outcomes = map_within(super::all_together(dir.path(), n), tasks, n as usize);
+        for outcome in outcomes {
+            if let Err(failed) = outcome {
+                fail!(
+                    "{n} children that can only finish together did not ({failed}): with {n} \
+                     processes, start a child for each of the first {n} tasks before waiting \
+                     for any"
+                );
+            }
         }
     }
 }
@@ -280,27 +245,62 @@ fn a_child_that_prints_garbage_is_an_error_naming_its_task() {
 }
 
 #[test]
+fn a_reply_followed_by_more_lines_is_garbage() {
+    let failures = run_misbehaving(&[9, 18], 2);
+    only_failure(failures, "add 18 1 0", "and one more thing", |error| {
+        matches!(error, ChildError::Garbage { .. })
+    });
+}
+
+#[test]
+fn children_may_write_more_than_a_pipe_holds() {
+    // 16 answers after 200 000 bytes on stderr, 17 fails after them, 19 prints that much
+    // garbage on stdout: a parent that waits for a child before reading its pipes waits forever.
+    let failures = run_misbehaving(&[16, 17, 2, 19], 2);
+    let kinds: Vec<(String, usize)> = failures
+        .iter()
+        .map(|failed| match &failed.error {
+            ChildError::Crashed { status, stderr } if status.code() == Some(5) => {
+                (format!("{}: crashed", failed.task), stderr.len())
+            }
+            ChildError::Garbage { stdout, .. } => {
+                (format!("{}: garbage", failed.task), stdout.len())
+            }
+            other => (format!("{}: {other:?}", failed.task), 0),
+        })
+        .collect();
+    check!(
+        kinds.len() == 2
+            && kinds[0].0 == "add 17 1 0: crashed"
+            && kinds[1].0 == "add 19 1 0: garbage"
+            && kinds.iter().all(|(_, bytes)| *bytes >= 200_000),
+        "the child given `add 17 1 0` should fail with status 5 and all 200 000 bytes of its \
+         stderr, the one given `add 19 1 0` with its 200 000 bytes of stdout as garbage; got \
+         (task: kind, bytes kept) {kinds:?}"
+    );
+}
+
+#[test]
 fn a_child_that_exits_without_reading_is_reported_by_its_status() {
-    let dir = tempfile::tempdir().expect("could not make a temporary directory");
+    let dir = super::scratch();
     let pid_file = dir.path().join("pids");
     let tasks = tasks_for(&[1, 2, 3, 4, 5, 6]);
     let worker = super::shell(r#"echo $$ >> "$1"; exit 7"#, &[&pid_file]);
     let outcomes = map_within(worker, tasks.clone(), 2);
     super::assert_all_reaped(
-        &pids_checked(&pid_file, tasks.len()),
+        &super::pids_of_children(&pid_file, tasks.len(), BOOK),
         "map_in_processes",
-        "processes",
+        BOOK,
     );
     for (task, outcome) in tasks.iter().zip(outcomes) {
-        assert!(
+        check!(
             matches!(
                 &outcome,
                 Err(TaskFailed { task: failed, error: ChildError::Crashed { status, .. } })
                     if failed == task && status.code() == Some(7)
             ),
             "a child that exits with status 7 before reading `{task}` should be reported as \
-             crashed with status 7 (even if writing the task to it failed), got {outcome:?}; {}",
-            super::see("processes")
+             crashed with status 7 (even if writing the task to it failed), got {outcome:?}"
         );
     }
 }
@@ -316,13 +316,12 @@ fn a_missing_program_is_an_error_naming_it() {
                     ..
                 },
             ) => failed.to_string(),
-            other => panic!(
+            other => fail!(
                 "starting a program that does not exist should give ChildError::Spawn, got \
-                 {other:?}; {}",
-                super::see("processes")
+                 {other:?}"
             ),
         };
-        assert!(
+        check!(
             message.contains("/nonexistent/worker"),
             "the error should name the program that could not start: {message:?}"
         );
@@ -332,15 +331,16 @@ fn a_missing_program_is_an_error_naming_it() {
 // ANCHOR: serve_test
 #[test]
 fn serve_answers_each_task_with_its_sum_and_process_ids() {
-    let mut output = Vec::new();
-    serve(Cursor::new("add 2 3 0\nadd 10 1 5000\n"), &mut output)
+    let output = super::Unflushed::default();
+    let sink = output.clone();
+    bounded!(serve(Cursor::new("add 2 3 0\nadd 10 1 5000\n"), sink))
         .expect("serve refused two valid tasks");
-    let text = String::from_utf8(output).expect("serve wrote text");
-    let replies: Vec<Reply> = text
+    let replies: Vec<Reply> = output
+        .flushed()
         .lines()
         .map(|line| {
             line.parse()
-                .unwrap_or_else(|err| panic!("serve wrote a bad reply: {err}"))
+                .unwrap_or_else(|err| fail!("serve wrote a bad reply: {err}"))
         })
         .collect();
     let me = std::process::id();
@@ -350,34 +350,32 @@ fn serve_answers_each_task_with_its_sum_and_process_ids() {
         pid: me,
         parent_pid: parent,
     });
-    assert_eq!(
+    check_eq!(
         replies,
         expected,
-        "serve should answer each `add X Y SPIN` line with one `sum S pid P ppid Q` line, \
-         where P is its own process id and Q its parent's; {}",
-        super::see("processes")
+        "serve should answer each `add X Y SPIN` line with one `sum S pid P ppid Q` line, where \
+         P is its own process id and Q its parent's, and flush its output at the end"
     );
-    let mut silent = Vec::new();
-    serve(Cursor::new(""), &mut silent).expect("serve refused an empty input");
-    assert!(silent.is_empty(), "no tasks, no replies");
+    let silent = super::Unflushed::default();
+    let sink = silent.clone();
+    bounded!(serve(Cursor::new(""), sink)).expect("serve refused an empty input");
+    check!(silent.flushed().is_empty(), "no tasks, no replies");
 }
 // ANCHOR_END: serve_test
 
 #[test]
 fn serve_refuses_a_bad_task_naming_its_line() {
-    let outcome = serve(Cursor::new("add 1 2 0\nadd one 2 0\n"), Vec::new());
-    match outcome {
+    match bounded!(serve(Cursor::new("add 1 2 0\nadd one 2 0\n"), Vec::new())) {
         Err(error @ WorkerError::BadFrame { line: 2, .. }) => {
             let message = error.to_string();
-            assert!(
+            check!(
                 message.contains("add one 2 0") && message.contains("line 2"),
                 "the error should quote the bad line and give its number: {message:?}"
             );
         }
-        other => panic!(
+        other => fail!(
             "the second line is not a task, so serve should return Err(WorkerError::BadFrame \
-             {{ line: 2, .. }}), got {other:?}; {}",
-            super::see("processes")
+             {{ line: 2, .. }}), got {other:?}"
         ),
     }
 }
@@ -396,16 +394,13 @@ fn the_worker_program_fails_with_a_message_on_bad_input() {
         .expect("stdin was piped")
         .write_all(b"hello there\n")
         .expect("could not write to the worker");
-    let output = child
-        .wait_with_output()
-        .expect("could not wait for the worker");
+    let output = bounded!(child.wait_with_output()).expect("could not wait for the worker");
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
+    check!(
         output.status.code() == Some(1) && stderr.contains("hello there"),
         "given the line \"hello there\", the worker program should exit with status 1 and say \
-         what was wrong on stderr; it ended with {} and said {stderr:?}; {}",
-        output.status,
-        super::see("processes")
+         what was wrong on stderr; it ended with {} and said {stderr:?}",
+        output.status
     );
 }
 
@@ -422,14 +417,14 @@ proptest! {
         let expected: Vec<u64> = tasks.iter().map(AddTask::compute).collect();
         let sums: Vec<u64> = map_within(super::worker(), tasks, processes)
             .into_iter()
-            .map(|outcome| outcome.unwrap_or_else(|failed| panic!("{failed}")).sum)
+            .map(|outcome| outcome.unwrap_or_else(|failed| fail!("{failed}")).sum)
             .collect();
         prop_assert_eq!(
             sums,
             expected,
             "map_in_processes(.., {}) differs from tasks.iter().map(AddTask::compute); {}",
             processes,
-            super::see("processes")
+            BOOK
         );
     }
 }

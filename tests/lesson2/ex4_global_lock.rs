@@ -5,7 +5,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use proptest::prelude::*;
 use subject::{GlobalLock, run_with_global_lock, run_without_lock};
-use testkit::{HighWater, PATIENCE, Rendezvous, ThreadIds, within};
+use testkit::{HighWater, PATIENCE, Rendezvous, ThreadIds, bounded, check, check_eq, within};
+
+const BOOK: testkit::Book = super::book("global-lock");
 
 /// What one call of the work saw.
 #[derive(Debug)]
@@ -28,7 +30,7 @@ fn with_the_lock_one_thread_computes_at_a_time() {
         let seen = within(
             PATIENCE * 2,
             "run_with_global_lock",
-            &format!("a thread never finished; {}", super::see("global-lock")),
+            &format!("a thread never finished; {BOOK}"),
             move || {
                 run_with_global_lock(&lock2, threads, |index| {
                     workers2.record();
@@ -50,32 +52,29 @@ fn with_the_lock_one_thread_computes_at_a_time() {
             },
         );
         let indexes: Vec<usize> = seen.iter().map(|seen| seen.index).collect();
-        assert_eq!(
+        check_eq!(
             indexes,
             (0..threads).collect::<Vec<_>>(),
             "thread i should compute work(i), and the results come back in thread order"
         );
-        assert!(
+        check!(
             seen.iter().all(|seen| seen.held_the_lock),
             "work ran while nobody held the lock: acquire it before calling work, and keep the \
-             guard until work returns; {}",
-            super::see("global-lock")
+             guard until work returns"
         );
-        assert_eq!(
+        check_eq!(
             computing.highest(),
             1,
-            "{} threads computed at the same time, but under the global lock only one may; {}",
-            computing.highest(),
-            super::see("global-lock")
+            "{} threads computed at the same time, but under the global lock only one may",
+            computing.highest()
         );
-        assert!(
+        check!(
             seen.iter().any(|seen| seen.others_queued == Some(true)) && workers.count() == threads,
             "while one thread computed, the other {} never all waited for the lock (the work \
              ran on {} threads): start all {threads} threads at once and let each acquire the \
-             lock itself; {}",
+             lock itself",
             threads - 1,
-            workers.count(),
-            super::see("global-lock")
+            workers.count()
         );
     }
 }
@@ -85,24 +84,50 @@ fn with_the_lock_one_thread_computes_at_a_time() {
 fn without_the_lock_all_threads_compute_at_once() {
     for threads in 2..=4 {
         let all_computing = Rendezvous::new(threads);
-        let workers = ThreadIds::new();
-        let met = run_without_lock(threads, |_| {
-            workers.record();
+        let workers = Arc::new(ThreadIds::new());
+        let seen = workers.clone();
+        let met = bounded!(run_without_lock(threads, |_| {
+            seen.record();
             all_computing.meet(PATIENCE)
-        });
+        }));
         super::assert_all_met(
             met,
-            &format!(
-                "without the lock, {threads} threads should all compute at once ({})",
-                super::see("global-lock")
-            ),
+            &format!("without the lock, {threads} threads should all compute at once ({BOOK})"),
         );
-        assert_eq!(
+        check_eq!(
             workers.count(),
             threads,
             "run_without_lock({threads}, ..) should start {threads} threads"
         );
     }
+}
+
+#[test]
+fn a_panic_in_work_reaches_the_caller() {
+    let hint = "a thread whose work panicked has no result to return: join every thread and \
+                pass its panic on with std::panic::resume_unwind";
+    super::assert_passes_on_panic(
+        || {
+            bounded!(run_with_global_lock(&GlobalLock::new(), 3, |index| {
+                assert!(index != 1, "work(1) cannot be done");
+                index
+            }))
+        },
+        "work(1) cannot be done",
+        hint,
+        BOOK,
+    );
+    super::assert_passes_on_panic(
+        || {
+            bounded!(run_without_lock(3, |index| {
+                assert!(index != 2, "work(2) cannot be done");
+                index
+            }))
+        },
+        "work(2) cannot be done",
+        hint,
+        BOOK,
+    );
 }
 
 proptest! {
@@ -112,11 +137,11 @@ proptest! {
     fn with_the_lock_thread_i_computes_work_of_i(threads in 0usize..6) {
         let expected: Vec<usize> = (0..threads).map(|i| i * 3 + 1).collect();
         prop_assert_eq!(
-            run_with_global_lock(&GlobalLock::new(), threads, |i| i * 3 + 1),
+            bounded!(run_with_global_lock(&GlobalLock::new(), threads, |i| i * 3 + 1)),
             expected,
             "run_with_global_lock should return work(0), .., work({}) in order; {}",
             threads.saturating_sub(1),
-            super::see("global-lock")
+            BOOK
         );
     }
 
@@ -124,11 +149,11 @@ proptest! {
     fn without_the_lock_thread_i_computes_work_of_i(threads in 0usize..6) {
         let expected: Vec<usize> = (0..threads).map(|i| i * 3 + 1).collect();
         prop_assert_eq!(
-            run_without_lock(threads, |i| i * 3 + 1),
+            bounded!(run_without_lock(threads, |i| i * 3 + 1)),
             expected,
             "run_without_lock should return work(0), .., work({}) in order; {}",
             threads.saturating_sub(1),
-            super::see("global-lock")
+            BOOK
         );
     }
 }

@@ -21,7 +21,10 @@ where
 /// Returns the child's process id (`Child::id`).
 ///
 /// Give the child no input (`Stdio::null()` for stdin, and for stdout: nobody reads it), but
-/// pipe its stderr, so that a failure can say what the child said.
+/// pipe its stderr, so that a failure can say what the child said: the child never reads this
+/// process's stdin nor writes to its stdout. It may write more on its stderr than a pipe holds
+/// (64 KiB on Linux) before it ends, so read the stderr while waiting for it
+/// (`Child::wait_with_output`), never wait first.
 ///
 /// - It could not start: `ChildError::Spawn { program, source }`.
 /// - It ended unsuccessfully: `ChildError::Crashed { status, stderr }`.

@@ -41,12 +41,17 @@ pub fn serve_counter(input: impl BufRead, output: impl Write) -> Result<(), Work
 /// in `per_child`, all running at once. Returns, per child, the subtotals it answered.
 ///
 /// - Start each child with `worker.command().arg("count")`, stdin, stdout and stderr piped,
-///   and write its list to it as `increment N` lines; then close its stdin.
+///   and write its list to it as `increment N` lines; then close its stdin. The lists are short:
+///   a list's requests, and its child's answers, fit in a pipe's buffer, so writing them all
+///   before reading any answer cannot block.
 /// - Start them all before waiting for any, then wait for every one of them, even after one
-///   has failed, so that none is left behind.
+///   has failed, so that none is left behind. Read each child's stdout and stderr while waiting
+///   for it (`Child::wait_with_output`): a failing child may say more on its stderr than a
+///   pipe holds.
 /// - A child that ends unsuccessfully is `ChildError::Crashed { status, stderr }`; one whose
-///   stdout is not one `subtotal T` line per increment is `ChildError::Garbage`. Return the
-///   first error, in list order, once every child has been waited for.
+///   stdout is not exactly one `subtotal T` line per increment (fewer, more, or a line that is
+///   not a subtotal) is `ChildError::Garbage`. Return the first error, in list order, once every
+///   child has been waited for.
 ///
 /// `[[3, 2], [9, 1]]` gives `[[3, 5], [9, 10]]`: neither child ever sees 15, and this process's
 /// [`TOTAL`] does not move.

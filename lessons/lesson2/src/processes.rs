@@ -34,12 +34,15 @@ pub fn serve(input: impl BufRead, output: impl Write) -> Result<(), WorkerError>
 /// For each task, start a child with `worker.command()`, its stdin, stdout and stderr piped;
 /// write the task as one line to its stdin and close stdin (drop it), so the worker sees the
 /// end of its input; read the child's whole stdout and stderr and wait for it to end
-/// (`Child::wait_with_output` does all three). Then:
+/// (`Child::wait_with_output` does all three). A child may write more than a pipe holds (64 KiB
+/// on Linux) before it ends, and then waits until somebody reads: read its pipes while waiting
+/// for it, never wait first. Then:
 ///
 /// - it could not start: `ChildError::Spawn { program, source }`;
 /// - it ended unsuccessfully (non-zero exit code, or killed by a signal):
 ///   `ChildError::Crashed { status, stderr }`, even when writing the task to it failed;
-/// - it ended successfully, but its stdout is not exactly one reply line:
+/// - it ended successfully, but its stdout is not exactly one reply line ending in a newline
+///   (nothing, a line that is not a reply, or a reply followed by more lines):
 ///   `ChildError::Garbage { stdout, problem }`;
 /// - otherwise: `Ok` of the parsed [`Reply`].
 ///
