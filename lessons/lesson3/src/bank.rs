@@ -1,61 +1,8 @@
 //! Exercise 3: accounts behind a lock each, and a transfer that cannot deadlock.
 
 use crate::sync::Mutex;
-use std::fmt;
 
-/// Why a transfer was refused. A refused transfer changes nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TransferError {
-    /// The bank has no account with this number.
-    NoSuchAccount {
-        /// The account asked for.
-        account: usize,
-        /// How many accounts the bank has, numbered from 0.
-        accounts: usize,
-    },
-    /// `from` and `to` are the same account.
-    SameAccount {
-        /// The account given as both ends.
-        account: usize,
-    },
-    /// The account to take the money from holds less than the amount.
-    InsufficientFunds {
-        /// The account the money would come from.
-        account: usize,
-        /// Its balance.
-        balance: u64,
-        /// The amount asked for.
-        amount: u64,
-    },
-}
-
-impl fmt::Display for TransferError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            TransferError::NoSuchAccount { account, accounts } => write!(
-                f,
-                "there is no account {account}: this bank has {accounts} accounts, numbered from \
-                 0 to {}",
-                accounts.saturating_sub(1)
-            ),
-            TransferError::SameAccount { account } => write!(
-                f,
-                "a transfer from account {account} to itself moves nothing: give two different \
-                 accounts"
-            ),
-            TransferError::InsufficientFunds {
-                account,
-                balance,
-                amount,
-            } => write!(
-                f,
-                "account {account} holds {balance}, too little to transfer {amount}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for TransferError {}
+pub use crate::errors::TransferError;
 
 /// Accounts, each behind a lock of its own, so that transfers between different accounts run in
 /// parallel.
@@ -70,7 +17,7 @@ impl Bank {
     /// A bank with one account per balance, numbered from 0 in the order given.
     ///
     /// Panics if the balances add up to more than `u64::MAX`, with a message saying so: transfers
-    /// keep the total, so it has to fit (`u64::checked_add`).
+    /// keep the total, so it has to fit (`u64::checked_add`). A total of exactly `u64::MAX` fits.
     pub fn new(balances: &[u64]) -> Bank {
         let _ = balances;
         todo!("Exercise 3.3: read book/src/lesson3.md#deadlock")
@@ -91,6 +38,10 @@ impl Bank {
     ///   ([`TransferError::NoSuchAccount`]), `from == to` ([`TransferError::SameAccount`]; what
     ///   would locking the same mutex twice do?), and a source holding less than `amount`
     ///   ([`TransferError::InsufficientFunds`]).
+    /// - The refusals are checked in that order: a missing account is reported even when
+    ///   `from == to`, and the funds are checked last, under both locks, so that two transfers
+    ///   can never both spend the same money. `InsufficientFunds` reports the balance found
+    ///   there.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> Result<(), TransferError> {
         let _ = (from, to, amount);
         todo!("Exercise 3.3: read book/src/lesson3.md#deadlock")

@@ -137,8 +137,8 @@ impl Counter for ShardedCounter {
 /// - Chunks hold `items.len().div_ceil(threads)` items, the last ones fewer or none; all the
 ///   threads run at the same time.
 /// - Sums wrap around at `u64::MAX`.
-/// - A panic in `value` reaches the caller with its own message: a joined thread's panic comes
-///   back as an `Err`, and `std::panic::resume_unwind` passes it on.
+/// - A panic in `value` reaches the caller with its own message (hint: a joined thread's panic
+///   comes back as an `Err`, and `std::panic::resume_unwind` passes it on).
 /// - Panics if `threads` is 0, with a message saying it needs at least 1 thread.
 pub fn sum_locally<T, F>(items: &[T], threads: usize, value: F) -> u64
 where

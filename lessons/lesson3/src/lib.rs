@@ -21,7 +21,9 @@
 
 pub mod bank;
 pub mod cas_counter;
+mod counter;
 pub mod counters;
+mod errors;
 pub mod false_sharing;
 pub mod lost_updates;
 pub mod poisoning;

@@ -23,8 +23,8 @@ impl CasCounter {
 
     // ANCHOR: add_pausing
     /// [`Counter::add`] in slow motion: reads the total, calls `between` (once, however often
-    /// the add has to start over), then tries to write, retrying until no other add got in
-    /// between.
+    /// the add has to start over), then tries to write with `compare_exchange`, retrying from the
+    /// value it found until no other add got in between.
     pub fn add_pausing(&self, amount: u64, between: impl FnOnce()) {
         let mut seen = self.total.load(Ordering::Relaxed);
         between();

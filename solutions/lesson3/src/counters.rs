@@ -92,7 +92,8 @@ pub struct ShardedCounter {
 
 // ANCHOR: sharded_counter
 impl ShardedCounter {
-    /// A counter with one padded slot for each of `workers` workers, all at 0.
+    /// A counter with one slot for each of `workers` workers, all at 0, each slot padded to a
+    /// cache line of its own with `crossbeam_utils::CachePadded`.
     ///
     /// Panics if `workers` is 0.
     pub fn new(workers: usize) -> Self {
@@ -133,10 +134,11 @@ impl Counter for ShardedCounter {
 /// chunk of `items` in a local variable, and the partial sums are added up at the end. Python's
 /// answer to seed 001 is the same: `sum(pool.map(f, items))`.
 ///
-/// Chunks hold `items.len().div_ceil(threads)` items, the last ones fewer or none; all the
-/// threads run at once. Sums wrap around at `u64::MAX`. A panic in `value` reaches the caller.
-///
-/// Panics if `threads` is 0.
+/// - Chunks hold `items.len().div_ceil(threads)` items, the last ones fewer or none; all the
+///   threads run at the same time.
+/// - Sums wrap around at `u64::MAX`.
+/// - A panic in `value` reaches the caller with its own message.
+/// - Panics if `threads` is 0, with a message saying it needs at least 1 thread.
 // ANCHOR: sum_locally
 pub fn sum_locally<T, F>(items: &[T], threads: usize, value: F) -> u64
 where

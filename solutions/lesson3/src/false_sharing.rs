@@ -17,7 +17,8 @@ pub struct PackedCounter {
 
 // ANCHOR: packed_counter
 impl PackedCounter {
-    /// A counter with one unpadded slot for each of `workers` workers, all at 0.
+    /// A counter with one plain, unpadded `AtomicU64` slot for each of `workers` workers, all
+    /// at 0, side by side in one `Vec`.
     ///
     /// Panics if `workers` is 0.
     pub fn new(workers: usize) -> Self {

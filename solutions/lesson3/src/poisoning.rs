@@ -3,32 +3,16 @@
 //! This module uses `std::sync::Mutex` directly, also under `--cfg loom`: loom's mutex never
 //! poisons, so poisoning is tested on real threads only.
 
-use std::fmt;
 use std::sync::{Mutex, MutexGuard};
 
-/// A lock was poisoned: a thread panicked while holding it, so the data may be half-updated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Poisoned {
-    /// What the lock protects, as the caller named it: "the ledger".
-    pub what: String,
-}
-
-impl fmt::Display for Poisoned {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the lock on {} is poisoned: a thread panicked while holding it, so {} may be \
-             half-updated; check and repair it (see lock_and_repair) before using it again",
-            self.what, self.what
-        )
-    }
-}
-
-impl std::error::Error for Poisoned {}
+pub use crate::errors::Poisoned;
 
 // ANCHOR: lock_or_fail
 /// Locks `lock` and returns its guard, or, if the lock is poisoned, refuses with
 /// [`Poisoned`] naming `what`. The lock stays poisoned, so everyone after sees it too.
+///
+/// Poisoned means poisoned when this call gets the lock: a lock that another thread poisons
+/// while this call waits for it is refused too.
 pub fn lock_or_fail<'a, T>(lock: &'a Mutex<T>, what: &str) -> Result<MutexGuard<'a, T>, Poisoned> {
     lock.lock().map_err(|_| Poisoned {
         what: what.to_string(),
@@ -40,6 +24,9 @@ pub fn lock_or_fail<'a, T>(lock: &'a Mutex<T>, what: &str) -> Result<MutexGuard<
 /// Locks `lock` whether or not it is poisoned. If it is, first calls `repair` once on the data
 /// the panicking thread left behind, then clears the poison, so the next locker finds a healthy
 /// lock. On a healthy lock, `repair` is not called.
+///
+/// As for [`lock_or_fail`], what counts is the lock's state when this call gets it: a lock
+/// poisoned while this call waits for it is repaired too.
 pub fn lock_and_repair<'a, T>(
     lock: &'a Mutex<T>,
     repair: impl FnOnce(&mut T),
