@@ -346,15 +346,21 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     let started = Instant::now();
     let output = sweep.run()?;
     let elapsed = started.elapsed();
-    // cargo-mutants exits 2 when a mutant was missed and 3 on a timeout; anything else
-    // non-zero means it could not judge the mutants at all.
-    if !matches!(output.status.code(), Some(0 | 2 | 3)) {
-        bail!(
-            "`cargo mutants` failed ({}) before judging the mutants: its output is above. A \
-             failing baseline means the reference fails its own suite: run `cargo test -p {}`",
-            output.status,
+    // cargo-mutants exits 2 when a mutant was missed, 3 on a timeout and 4 when the
+    // unmutated tree fails; anything else means it could not run at all.
+    let logs = out.join("mutants.out/log");
+    match output.status.code() {
+        Some(0 | 2 | 3) => {}
+        Some(4) => bail!(
+            "the unmodified reference does not build or does not pass its suite, so no mutant \
+             was tested: see {} or run `cargo test -p {} --test suite`",
+            logs.join("baseline.log").display(),
             lesson.solution_package()
-        );
+        ),
+        _ => bail!(
+            "`cargo mutants` failed ({}) before judging the mutants: its output is above",
+            output.status
+        ),
     }
     let outcomes = Outcomes::read(&out.join("mutants.out"))?;
     report(&outcomes, &stale, &out);

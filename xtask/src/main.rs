@@ -24,6 +24,8 @@ mod progress;
 mod report;
 mod scratch;
 mod seeds;
+#[cfg(test)]
+mod tidy;
 mod tools;
 
 use std::path::PathBuf;

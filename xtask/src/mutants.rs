@@ -233,6 +233,32 @@ struct Applied {
     scratch: PathBuf,
 }
 
+/// Checks that a patch of `kind` for lesson `number` says what such a patch may say, and
+/// changes only the lesson's reference solution.
+fn check_header(header: &Header, kind: Kind, number: u32) -> Result<()> {
+    if kind == Kind::Alternative {
+        ensure!(
+            header.caught_by.is_empty() && !header.checked_by_loom,
+            "it has `caught-by:` or `checked-by:` lines, but an alternative is a correct \
+             solution that every test passes; a wrong one belongs in tests/lesson{number}/mutants"
+        );
+    }
+    let allowed = format!("solutions/lesson{number}/");
+    let outside: Vec<&String> = header
+        .files
+        .iter()
+        .filter(|file| !file.starts_with(&allowed))
+        .collect();
+    ensure!(
+        outside.is_empty(),
+        "the patch changes {}, outside {allowed}\nA {} of lesson {number} may only change the \
+         reference solution; a change to the suite would make the check meaningless.",
+        some_names(&outside, 3),
+        kind.noun()
+    );
+    Ok(())
+}
+
 /// Reads `patch`, checks it changes only `lesson`'s reference, and applies it to the scratch
 /// copy, synced with the workspace first.
 fn apply(root: &Path, lesson: &Lesson, patch: &Path, kind: Kind) -> Result<Applied> {
@@ -244,29 +270,10 @@ fn apply(root: &Path, lesson: &Lesson, patch: &Path, kind: Kind) -> Result<Appli
     let noun = kind.noun();
     let text = fs::read_to_string(patch).with_context(|| format!("could not read {shown}"))?;
     let header = parse(&text).with_context(|| format!("{shown} is not a valid {noun}"))?;
-    if kind == Kind::Alternative {
-        ensure!(
-            header.caught_by.is_empty() && !header.checked_by_loom,
-            "{shown} is not a valid alternative: it has `caught-by:` or `checked-by:` lines, \
-             but an alternative is a correct solution that every test passes; a wrong one \
-             belongs in {}",
-            lesson.mutants_dir()
-        );
-    }
-    let allowed = format!("solutions/lesson{}/", lesson.number);
-    let outside: Vec<&String> = header
-        .files
-        .iter()
-        .filter(|file| !file.starts_with(&allowed))
-        .collect();
-    ensure!(
-        outside.is_empty(),
-        "the patch changes {}, outside {allowed}\nA {noun} of lesson {} may only change the \
-         reference solution; a change to the suite would make the check meaningless.",
-        some_names(&outside, 3),
-        lesson.number
-    );
+    check_header(&header, kind, lesson.number)
+        .with_context(|| format!("{shown} is not a valid {noun}"))?;
     println!("{noun}: {}", header.description);
+    let allowed = format!("solutions/lesson{}/", lesson.number);
 
     let scratch = scratch_copy(root);
     Mirror::of_workspace(root, &scratch, &[])?.sync()?;
@@ -555,6 +562,41 @@ index 1111111..2222222 100644
         assert!(error("Off by one.\nno diff here\n").contains("found no diff"));
         let empty = PATCH.replace("caught-by: ex3_pool::tasks_run_in_parallel", "caught-by:");
         assert!(error(&empty).contains("names no test"));
+    }
+
+    #[test]
+    fn an_alternative_has_no_tests_to_fail() {
+        let alternative = "Results by index instead of channels.\n\n--- a/solutions/lesson1/src/a.rs\n+++ b/solutions/lesson1/src/a.rs\n@@ -1 +1 @@\n-a\n+b\n";
+        let header = parse(alternative).unwrap();
+        assert!(check_header(&header, Kind::Alternative, 1).is_ok());
+        let error = format!(
+            "{:#}",
+            check_header(&parse(PATCH).unwrap(), Kind::Alternative, 1).unwrap_err()
+        );
+        assert!(
+            error.contains("an alternative is a correct solution"),
+            "{error}"
+        );
+        assert!(error.contains("tests/lesson1/mutants"), "{error}");
+        let loom = alternative.replace("\n\n", "\nchecked-by: loom\n");
+        assert!(check_header(&parse(&loom).unwrap(), Kind::Alternative, 1).is_err());
+    }
+
+    #[test]
+    fn a_patch_may_change_only_its_lessons_reference() {
+        let header = parse(PATCH).unwrap();
+        assert!(check_header(&header, Kind::Mutant, 1).is_ok());
+        let error = format!("{:#}", check_header(&header, Kind::Mutant, 2).unwrap_err());
+        assert!(
+            error.contains("changes solutions/lesson1/src/pool.rs, outside solutions/lesson2/"),
+            "{error}"
+        );
+        let suite = PATCH.replace("solutions/lesson1/src/pool.rs", "tests/lesson1/ex3_pool.rs");
+        let error = format!(
+            "{:#}",
+            check_header(&parse(&suite).unwrap(), Kind::Mutant, 1).unwrap_err()
+        );
+        assert!(error.contains("outside solutions/lesson1/"), "{error}");
     }
 
     #[test]

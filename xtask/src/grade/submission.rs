@@ -276,7 +276,12 @@ mod tests {
             write(&tree.join("lessons/lesson1/Cargo.toml"), "[package]\n");
             write(&tree.join("tests/lesson1/main.rs"), "mod a;\n");
             write(&tree.join("lessons/lesson1/src/lib.rs"), "// stub\n");
+            write(&tree.join("lessons/lesson1/src/errors.rs"), "// provided\n");
         }
+        write(
+            &student.join("lessons/lesson1/src/errors.rs"),
+            "// altered\n",
+        );
         write(
             &student.join("lessons/lesson1/src/lib.rs"),
             "pub fn f() {}\n",
@@ -291,7 +296,8 @@ mod tests {
         std::os::unix::fs::symlink("/etc/passwd", student.join("lessons/lesson1/src/leak.rs"))
             .unwrap();
 
-        let intake = intake(&student, &root, 1, &[]).unwrap();
+        let provided = [PathBuf::from("src/errors.rs")];
+        let intake = intake(&student, &root, 1, &provided).unwrap();
         let files: Vec<_> = intake
             .files
             .unwrap()
@@ -300,7 +306,11 @@ mod tests {
             .collect();
         assert_eq!(
             files,
-            [PathBuf::from("deep/mod.rs"), PathBuf::from("lib.rs")]
+            [
+                PathBuf::from("deep/mod.rs"),
+                PathBuf::from("errors.rs"),
+                PathBuf::from("lib.rs")
+            ]
         );
         let notes = intake.notes.join("\n");
         assert!(notes.contains("symbolic link leak.rs"), "{notes}");
@@ -309,6 +319,12 @@ mod tests {
             "{notes}"
         );
         assert!(!notes.contains("target"), "{notes}");
+        assert!(
+            notes.contains(
+                "ignored: changes to lessons/lesson1/src/errors.rs (the course provides it"
+            ),
+            "{notes}"
+        );
 
         let missing = super::intake(&student, &root, 2, &[]).unwrap();
         assert!(missing.files.is_none());

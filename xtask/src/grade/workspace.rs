@@ -489,6 +489,8 @@ mod tests {
                 "[package]\nname = \"lesson1\"\nversion = \"0.1.0\"\n",
             ),
             ("lessons/lesson1/src/lib.rs", "// stub\n"),
+            ("lessons/lesson1/src/errors.rs", "// provided\n"),
+            ("lessons/lesson1/src/panics.rs", "// provided too\n"),
             ("lessons/lesson1/target/junk", "x"),
             ("solutions/lesson1/src/lib.rs", "// reference\n"),
             ("tests/lesson1/main.rs", "// suite\n"),
@@ -499,9 +501,19 @@ mod tests {
         }
         let student = base.join("student.rs");
         fs::write(&student, "// the student's\n").unwrap();
+        let altered = base.join("altered.rs");
+        fs::write(&altered, "// a provided file, altered\n").unwrap();
+        // The student changed one provided file and deleted the other.
         let plan = LessonPlan {
             number: 1,
-            src: Some(vec![(PathBuf::from("lib.rs"), student)]),
+            src: Some(vec![
+                (PathBuf::from("lib.rs"), student),
+                (PathBuf::from("errors.rs"), altered),
+            ]),
+            provided: vec![
+                PathBuf::from("src/errors.rs"),
+                PathBuf::from("src/panics.rs"),
+            ],
             ..LessonPlan::default()
         };
         let scratch = Scratch::plan(&root, &base.join("copy"), "t1", &[plan]).unwrap();
@@ -511,6 +523,15 @@ mod tests {
         assert_eq!(
             read("lessons/lesson1/src/lib.rs").as_deref(),
             Some("// the student's\n")
+        );
+        assert_eq!(
+            read("lessons/lesson1/src/errors.rs").as_deref(),
+            Some("// provided\n"),
+            "grading must use the instructor's copy of a provided file"
+        );
+        assert_eq!(
+            read("lessons/lesson1/src/panics.rs").as_deref(),
+            Some("// provided too\n")
         );
         assert!(read("solutions/lesson1/src/lib.rs").is_none());
         assert!(read("lessons/lesson1/target/junk").is_none());

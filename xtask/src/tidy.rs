@@ -1,0 +1,122 @@
+//! Tidy tests: invariants of the course's own files, checked by `cargo test -p xtask` (and so
+//! by `cargo xtask ci`) on the real workspace.
+
+use std::fs;
+use std::path::Path;
+
+use crate::lessons::{self, Lesson};
+
+/// What is wrong with `lesson`'s provided files (`lesson.toml`'s `provided`): each must exist
+/// in the stubs and in the reference, byte for byte the same. The stubs' copy is the source:
+/// students get it, and grading uses it in place of theirs.
+fn provided_problems(root: &Path, lesson: &Lesson) -> Vec<String> {
+    let stub_dir = lesson.stub_dir();
+    let solution_dir = format!("solutions/lesson{}", lesson.number);
+    let listed = format!("tests/lesson{}/lesson.toml", lesson.number);
+    let mut problems = Vec::new();
+    for file in &lesson.meta.provided {
+        let stub = format!("{stub_dir}/{file}");
+        let solution = format!("{solution_dir}/{file}");
+        let (Ok(stub_bytes), Ok(solution_bytes)) =
+            (fs::read(root.join(&stub)), fs::read(root.join(&solution)))
+        else {
+            let missing: Vec<&str> = [&stub, &solution]
+                .into_iter()
+                .filter(|path| !root.join(path).is_file())
+                .map(String::as_str)
+                .collect();
+            problems.push(format!(
+                "{listed} provides {file}, but {} {} missing: a provided file lives in both \
+                 crates, the same in each (or drop it from `provided`)",
+                missing.join(" and "),
+                if missing.len() == 1 { "is" } else { "are" }
+            ));
+            continue;
+        };
+        if stub_bytes != solution_bytes {
+            let line = first_different_line(&stub_bytes, &solution_bytes);
+            problems.push(format!(
+                "{listed} provides {file}, but {solution} differs from {stub} (from line \
+                 {line}): students get the stubs' copy and are graded with it, so fix \
+                 {solution}: `cp {stub} {solution}` (if the reference's change is the one you \
+                 want, make it in {stub} first)"
+            ));
+        }
+    }
+    problems
+}
+
+/// The 1-based number of the first line where `a` and `b` differ.
+fn first_different_line(a: &[u8], b: &[u8]) -> usize {
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    1 + a[..same].iter().filter(|&&byte| byte == b'\n').count()
+}
+
+#[test]
+fn provided_files_are_the_same_in_the_stubs_and_the_reference() {
+    let root = lessons::workspace_root().unwrap();
+    let mut problems = Vec::new();
+    for number in lessons::discover(&root).unwrap() {
+        let lesson = Lesson::load(&root, number).unwrap();
+        problems.extend(provided_problems(&root, &lesson));
+    }
+    assert!(problems.is_empty(), "\n{}\n", problems.join("\n"));
+}
+
+#[test]
+fn a_provided_file_that_differs_or_is_missing_is_named() {
+    let root = std::env::temp_dir().join(format!("xtask-tidy-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&root);
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    };
+    write("lessons/lesson1/src/errors.rs", "a\nb\nc\n");
+    write("solutions/lesson1/src/errors.rs", "a\nb\nc\n");
+    write("lessons/lesson1/src/panics.rs", "a\nb\nc\n");
+    write("solutions/lesson1/src/panics.rs", "a\nB\nc\n");
+    write("lessons/lesson1/src/only_stub.rs", "");
+    let meta = lessons::LessonMeta::parse(
+        "number = 1\ntitle = \"P\"\nchapter = \"a.md\"\nprovided = [\"src/errors.rs\", \
+         \"src/panics.rs\", \"src/only_stub.rs\", \"src/nowhere.rs\"]\n[[exercises]]\n\
+         module = \"ex1_a\"\ntitle = \"A\"\nanchor = \"a\"\n",
+        1,
+    )
+    .unwrap();
+    let problems = provided_problems(&root, &Lesson { number: 1, meta });
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(
+        problems[0].contains(
+            "solutions/lesson1/src/panics.rs differs from lessons/lesson1/src/panics.rs (from \
+             line 2)"
+        ),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[0].contains("fix solutions/lesson1/src/panics.rs"),
+        "{}",
+        problems[0]
+    );
+    assert!(
+        problems[1].contains("but solutions/lesson1/src/only_stub.rs is missing"),
+        "{}",
+        problems[1]
+    );
+    assert!(
+        problems[2].contains(
+            "lessons/lesson1/src/nowhere.rs and solutions/lesson1/src/nowhere.rs are missing"
+        ),
+        "{}",
+        problems[2]
+    );
+    fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn the_first_different_line_is_counted_from_one() {
+    assert_eq!(first_different_line(b"abc", b"abd"), 1);
+    assert_eq!(first_different_line(b"a\nb\nc", b"a\nb\nd"), 3);
+    assert_eq!(first_different_line(b"a\n", b"a\nb"), 2);
+}
