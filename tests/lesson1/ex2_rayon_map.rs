@@ -4,29 +4,50 @@ use std::sync::Mutex;
 
 use proptest::prelude::*;
 use subject::parallel_map;
-use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadIds};
+use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadIds, check, check_eq, fail};
+
+const BOOK: testkit::Book = super::book("rayon-map");
+
+/// The sizes of the rayon pools that `parallel_map(threads, ..)` ran its calls on.
+fn pool_sizes_seen(threads: usize) -> Vec<usize> {
+    let sizes_seen = Mutex::new(Vec::new());
+    let items: Vec<u32> = (0..16).collect();
+    parallel_map(threads, &items, |_| {
+        sizes_seen
+            .lock()
+            .unwrap()
+            .push(rayon::current_num_threads());
+    })
+    .expect("building a rayon pool failed");
+    sizes_seen.into_inner().unwrap()
+}
 
 #[test]
 fn runs_on_a_pool_of_exactly_the_requested_size() {
     for threads in 1..=4 {
-        let sizes_seen = Mutex::new(Vec::new());
-        let items: Vec<u32> = (0..16).collect();
-        parallel_map(threads, &items, |_| {
-            sizes_seen
-                .lock()
-                .unwrap()
-                .push(rayon::current_num_threads());
-        })
-        .expect("building a rayon pool failed");
-        let sizes_seen = sizes_seen.into_inner().unwrap();
-        assert!(
-            sizes_seen.iter().all(|&size| size == threads),
+        let sizes_seen = pool_sizes_seen(threads);
+        check!(
+            sizes_seen.len() == 16 && sizes_seen.iter().all(|&size| size == threads),
             "parallel_map({threads}, ..) ran its calls on pools of {sizes_seen:?} threads: build a \
              pool with ThreadPoolBuilder::num_threads({threads}) and run the map inside \
-             pool.install(..), not on rayon's global pool; {}",
-            super::see("rayon-map")
+             pool.install(..), not on rayon's global pool"
         );
     }
+}
+
+#[test]
+fn zero_threads_lets_rayon_choose() {
+    let rayon_default = rayon::ThreadPoolBuilder::new()
+        .build()
+        .expect("building a rayon pool failed")
+        .current_num_threads();
+    let sizes_seen = pool_sizes_seen(0);
+    check!(
+        sizes_seen.len() == 16 && sizes_seen.iter().all(|&size| size == rayon_default),
+        "parallel_map(0, ..) ran its calls on pools of {sizes_seen:?} threads, but a threads of 0 \
+         means rayon's own choice, {rayon_default} here: pass 0 on to \
+         ThreadPoolBuilder::num_threads unchanged"
+    );
 }
 
 #[test]
@@ -40,16 +61,13 @@ fn n_threads_run_n_items_at_once() {
             all_running.meet(PATIENCE)
         })
         .expect("building a rayon pool failed");
-        for outcome in met {
-            if let Err(stranded) = outcome {
-                panic!(
-                    "{threads} items on {threads} threads never ran all at once ({stranded}): the \
-                     calls ran one at a time; {}",
-                    super::see("rayon-map")
-                );
-            }
+        if let Some(Err(stranded)) = met.into_iter().find(Result::is_err) {
+            fail!(
+                "{threads} items on {threads} threads never ran all at once ({stranded}): the \
+                 calls ran one at a time"
+            );
         }
-        assert_eq!(
+        check_eq!(
             workers.count(),
             threads,
             "each item should have had a thread of its own"
@@ -66,11 +84,10 @@ fn never_more_calls_at_once_than_threads() {
         testkit::spin(1_000 + x)
     })
     .expect("building a rayon pool failed");
-    assert!(
+    check!(
         in_flight.highest() <= 2,
-        "a pool of 2 threads ran {} calls at once; {}",
-        in_flight.highest(),
-        super::see("rayon-map")
+        "a pool of 2 threads ran {} calls at once",
+        in_flight.highest()
     );
 }
 
@@ -82,11 +99,10 @@ fn results_keep_input_order_when_later_items_finish_first() {
     let second_returned = Signal::new();
     let results = parallel_map(2, &[10, 20], |&x| {
         if x == 10 {
-            assert!(
+            check!(
                 second_returned.wait(PATIENCE),
                 "item 0 waited {PATIENCE:?} for item 1, but it never ran: a pool of 2 threads \
-                 should run both at once; {}",
-                super::see("rayon-map")
+                 should run both at once"
             );
         } else {
             second_returned.raise();
@@ -94,12 +110,11 @@ fn results_keep_input_order_when_later_items_finish_first() {
         x
     })
     .expect("building a rayon pool failed");
-    assert_eq!(
+    check_eq!(
         results,
         vec![10, 20],
         "item 1 finished before item 0, and the results came back in finishing order: collect \
-         them in input order instead; {}",
-        super::see("rayon-map")
+         them in input order instead"
     );
 }
 
@@ -119,7 +134,7 @@ proptest! {
             expected,
             "parallel_map({}, ..) differs from items.iter().map(f); {}",
             threads,
-            super::see("rayon-map")
+            BOOK
         );
     }
 }

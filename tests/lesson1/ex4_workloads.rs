@@ -1,8 +1,15 @@
 //! Exercise 4: the seed tutorials' workloads.
 
+use std::time::Duration;
+
 use num_bigint::BigUint;
 use proptest::prelude::*;
 use subject::{busy_loop, factorial, random_inputs, sort_random, square};
+use testkit::{PATIENCE, check, check_eq};
+
+use super::reexec::Heard;
+
+const BOOK: testkit::Book = super::book("workloads");
 
 /// 99!, computed independently (Python's `math.factorial(99)`).
 const FACTORIAL_99: &str = "933262154439441526816992388562667004907159682643816214685929638952175999932299156089414639761565182862536979208272237582511852109168640000000000000000000000";
@@ -17,11 +24,10 @@ fn factorial_is_exact_beyond_machine_integers() {
         (99, FACTORIAL_99),
     ];
     for (n, expected) in checks {
-        assert_eq!(
+        check_eq!(
             factorial(n).to_string(),
             expected,
-            "{n}! is wrong: u64 overflows after 20! and u128 after 34!, so multiply BigUints; {}",
-            super::see("workloads")
+            "{n}! is wrong: u64 overflows after 20! and u128 after 34!, so multiply BigUints"
         );
     }
 }
@@ -29,35 +35,32 @@ fn factorial_is_exact_beyond_machine_integers() {
 #[test]
 fn sort_random_is_sorted_reproducible_and_uniform() {
     let numbers = sort_random(10_000, 42);
-    assert_eq!(
+    check_eq!(
         numbers.len(),
         10_000,
         "sort_random(n, seed) should return n numbers"
     );
-    assert!(
+    check!(
         numbers.windows(2).all(|pair| pair[0] <= pair[1]),
-        "sort_random should return its numbers in ascending order; {}",
-        super::see("workloads")
+        "sort_random should return its numbers in ascending order"
     );
-    assert!(
+    check!(
         numbers.iter().all(|x| (0.0..1.0).contains(x)),
         "every number should lie in [0, 1)"
     );
     let mean = numbers.iter().sum::<f64>() / numbers.len() as f64;
-    assert!(
+    check!(
         (0.45..0.55).contains(&mean),
         "10 000 uniform draws from [0, 1) should average about 0.5, got {mean}: is the generator \
          really drawing uniform numbers?"
     );
-    assert_eq!(
+    check_eq!(
         sort_random(10_000, 42),
         numbers,
-        "the same seed must give the same numbers (seed the generator with the given seed); {}",
-        super::see("workloads")
+        "the same seed must give the same numbers (seed the generator with the given seed)"
     );
-    assert_ne!(
-        sort_random(100, 1),
-        sort_random(100, 2),
+    check!(
+        sort_random(100, 1) != sort_random(100, 2),
         "different seeds should give different numbers"
     );
 }
@@ -65,25 +68,74 @@ fn sort_random_is_sorted_reproducible_and_uniform() {
 #[test]
 fn random_inputs_cover_the_half_open_range() {
     let inputs = random_inputs(10_000, 1, 100, 7);
-    assert_eq!(inputs.len(), 10_000);
-    assert_eq!(inputs.iter().min(), Some(&1), "the low end, 1, is included");
-    assert_eq!(
+    check_eq!(
+        inputs.len(),
+        10_000,
+        "random_inputs(10_000, ..) draws 10 000"
+    );
+    check_eq!(inputs.iter().min(), Some(&1), "the low end, 1, is included");
+    check_eq!(
         inputs.iter().max(),
         Some(&99),
         "the high end, 100, is excluded, like numpy's randint"
     );
-    assert_eq!(
+    check_eq!(
         random_inputs(10_000, 1, 100, 7),
         inputs,
         "the same seed must give the same inputs"
     );
+    check!(
+        random_inputs(100, 0, 1, 3).iter().all(|&x| x == 0),
+        "random_inputs(_, 0, 1, _) can only draw 0"
+    );
+    check!(
+        std::panic::catch_unwind(|| random_inputs(1, 5, 5, 0)).is_err(),
+        "random_inputs(_, 5, 5, _) should panic: the range 5..5 is empty"
+    );
 }
+
+// ANCHOR: busy_loop_test
+#[test]
+fn busy_loop_really_loops() {
+    // busy_loop(u64::MAX) would spin for centuries, so it must not return; one whose loop the
+    // optimizer replaced by its result returns at once. The call runs in a child process, which
+    // is killed after the wait. The suite builds the lesson's crate with optimisations, so a
+    // loop that is only kept by a debug build fails here too.
+    let test = concat!(module_path!(), "::busy_loop_really_loops");
+    if super::reexec::child(test) {
+        println!("busy_loop: spinning");
+        let rounds = busy_loop(u64::MAX);
+        println!("busy_loop: returned {rounds}");
+        return;
+    }
+    let mut child = super::reexec::start(test);
+    let started = child.listen_for("busy_loop: spinning", PATIENCE);
+    let spun = match started {
+        Heard::Line => child.listen_for("busy_loop: returned", WATCH),
+        other => other,
+    };
+    let output = child.output();
+    child.kill();
+    check!(
+        started == Heard::Line && spun != Heard::Ended,
+        "the child process running busy_loop(u64::MAX) ended without returning:\n{output}\n"
+    );
+    check!(
+        spun == Heard::Silence,
+        "busy_loop(u64::MAX) returned at once: the optimizer replaced the loop by its result, \
+         so it does no work. Pass the running count through std::hint::black_box every round"
+    );
+}
+// ANCHOR_END: busy_loop_test
+
+/// How long `busy_loop_really_loops` watches for a return that a folded loop makes at once.
+const WATCH: Duration = Duration::from_secs(2);
 
 proptest! {
     #![proptest_config(testkit::proptest_config(256))]
 
     #[test]
-    fn square_squares(x in 0u64..=u64::from(u32::MAX)) {
+    fn square_squares(x in prop_oneof![0u64..=u64::from(u32::MAX), Just(u64::from(u32::MAX))]) {
         prop_assert_eq!(square(x), x * x);
     }
 

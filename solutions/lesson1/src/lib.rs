@@ -10,13 +10,17 @@
 //! | 2. An ordered map on a rayon pool | [`rayon_map`] | `book/src/lesson1.md#rayon-map` |
 //! | 3. Your own pool | [`pool`] | `book/src/lesson1.md#own-pool` |
 //! | 4. The seeds' workloads | [`workloads`] | `book/src/lesson1.md#workloads` |
+//!
+//! [`errors`] is provided: the error types every exercise returns, and `panic_message`.
 
+pub mod errors;
 pub mod pool;
 pub mod pool_size;
 pub mod rayon_map;
 pub mod workloads;
 
-pub use pool::{AsyncResult, MapResult, Pool, PoolError, TaskPanicked, default_chunk_size};
-pub use pool_size::{PoolSizeError, cpu_count, pool_size};
+pub use errors::{PoolError, PoolSizeError, TaskPanicked};
+pub use pool::{AsyncResult, Imap, ImapUnordered, MapResult, Pool, default_chunk_size};
+pub use pool_size::{cpu_count, pool_size};
 pub use rayon_map::parallel_map;
 pub use workloads::{busy_loop, factorial, random_inputs, sort_random, square};

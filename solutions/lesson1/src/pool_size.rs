@@ -1,34 +1,8 @@
 //! Exercise 1: how many workers a pool should have.
 
-use std::fmt;
+use crate::errors::PoolSizeError;
 use std::num::NonZeroUsize;
 use std::thread;
-
-/// Why a requested pool size was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PoolSizeError {
-    /// The request was `0`: a pool without workers would never run anything.
-    Zero,
-    /// The request was neither a whole number nor `auto`; holds the text as given.
-    NotANumber(String),
-}
-
-impl fmt::Display for PoolSizeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PoolSizeError::Zero => {
-                write!(f, "a pool needs at least 1 worker, but 0 was requested")
-            }
-            PoolSizeError::NotANumber(text) => write!(
-                f,
-                "pool size {text:?} is not a whole number: give a count such as 4, or `auto` \
-                 for one worker per core"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PoolSizeError {}
 
 /// The number of threads this process can run at once: Python's `multiprocessing.cpu_count()`.
 ///
@@ -48,7 +22,8 @@ pub fn cpu_count() -> usize {
 /// - A whole number, surrounding spaces allowed: exactly that many, even above the core count
 ///   (oversubscribing is allowed: IO-bound work profits from it).
 /// - `0`: [`PoolSizeError::Zero`].
-/// - Anything else: [`PoolSizeError::NotANumber`] holding the text as given.
+/// - Anything else: [`PoolSizeError::NotANumber`] holding the text exactly as given
+///   (not trimmed).
 pub fn pool_size(requested: Option<&str>) -> Result<usize, PoolSizeError> {
     let text = requested.map(str::trim).unwrap_or("");
     if text.is_empty() || text.eq_ignore_ascii_case("auto") {
