@@ -141,6 +141,7 @@ fn a_panic_in_f_reaches_the_caller() {
             }))
         },
         "item 4 cannot be mapped",
+        true,
         "a chunk whose thread panicked has no results, so the map cannot return Ok; join every \
          thread and pass its panic on with std::panic::resume_unwind",
         BOOK,

@@ -114,6 +114,7 @@ fn a_panic_in_work_reaches_the_caller() {
             }))
         },
         "work(1) cannot be done",
+        true,
         hint,
         BOOK,
     );
@@ -125,6 +126,7 @@ fn a_panic_in_work_reaches_the_caller() {
             }))
         },
         "work(2) cannot be done",
+        true,
         hint,
         BOOK,
     );

@@ -42,6 +42,7 @@ fn a_panic_in_the_thread_reaches_the_caller() {
     super::assert_passes_on_panic(
         || bounded!(spawn_and_join_thread(|| -> u32 { panic!("no work today") })),
         "no work today",
+        false,
         "join the thread and pass its panic on with std::panic::resume_unwind",
         BOOK,
     );
