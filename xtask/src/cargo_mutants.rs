@@ -234,10 +234,11 @@ pub fn output_dir(root: &Path, number: u32) -> PathBuf {
         .join(format!("lesson{number}"))
 }
 
-/// The target directory cargo-mutants' copies build in: one for every run and lesson, so the
-/// dependencies compile once.
-fn target_dir(root: &Path) -> PathBuf {
-    scratch::scratch_dir(root).join("mutants").join("target")
+/// The target directory cargo-mutants' copies of lesson `number` build in, kept between runs
+/// so the dependencies compile once. One per lesson: cargo holds a target directory's lock
+/// while the tests run, so two lessons' runs sharing one would wait on each other and time out.
+fn target_dir(root: &Path, number: u32) -> PathBuf {
+    output_dir(root, number).join("target")
 }
 
 /// The arguments every cargo-mutants call takes: the package, the filters, no config file.
@@ -327,7 +328,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
         .arg(TEST_TIMEOUT_S.to_string())
         .arg("--output")
         .arg(&out)
-        .env("CARGO_TARGET_DIR", target_dir(root))
+        .env("CARGO_TARGET_DIR", target_dir(root, lesson.number))
         // Failing runs must not leave proptest regression files next to the shared suite.
         .quiet_env("PROPTEST_DISABLE_FAILURE_PERSISTENCE", "1")
         .streamed();
