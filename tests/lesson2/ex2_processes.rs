@@ -328,6 +328,36 @@ fn a_missing_program_is_an_error_naming_it() {
     }
 }
 
+#[test]
+fn errors_lead_to_their_causes() {
+    use std::error::Error;
+    let outcomes = map_within(Worker::new("/nonexistent/worker"), tasks_for(&[1]), 1);
+    let Some(Err(failed)) = outcomes.into_iter().next() else {
+        fail!("starting a program that does not exist should fail its task")
+    };
+    let cause = failed.source().map(ToString::to_string);
+    check_eq!(
+        cause,
+        Some(failed.error.to_string()),
+        "TaskFailed's source should be its ChildError"
+    );
+    check!(
+        failed
+            .error
+            .source()
+            .is_some_and(|source| source.downcast_ref::<std::io::Error>().is_some()),
+        "ChildError::Spawn's source should be the operating system's io::Error"
+    );
+    let refused = bounded!(serve(Cursor::new("nonsense\n"), Vec::new()))
+        .expect_err("serve should refuse a line that is not a task");
+    check!(
+        refused
+            .source()
+            .is_some_and(|source| source.downcast_ref::<subject::FrameError>().is_some()),
+        "WorkerError::BadFrame's source should be its FrameError, got {refused:?}"
+    );
+}
+
 // ANCHOR: serve_test
 #[test]
 fn serve_answers_each_task_with_its_sum_and_process_ids() {

@@ -8,8 +8,12 @@ mod lock;
 
 pub use lock::GlobalLock;
 
-/// Starts `threads` threads; thread `i` computes `work(i)` while holding `lock`, from before the
-/// call until after it. Returns the results in thread order.
+/// Starts `threads` threads, all at once; thread `i` computes `work(i)` while it holds `lock`,
+/// from before the call until after it, as a Python thread must hold the interpreter lock to
+/// run Python code. Returns the results in thread order (`work(0)` first).
+///
+/// Each thread acquires the lock itself ([`GlobalLock::acquire`]) and keeps the guard until
+/// `work` has returned. Use `std::thread::scope`; a panic in `work` reaches the caller.
 // ANCHOR: run_with_global_lock
 pub fn run_with_global_lock<T, F>(lock: &GlobalLock, threads: usize, work: F) -> Vec<T>
 where
@@ -23,8 +27,8 @@ where
 }
 // ANCHOR_END: run_with_global_lock
 
-/// Starts `threads` threads; thread `i` computes `work(i)`, all of them at once. Returns the
-/// results in thread order.
+/// Starts `threads` threads, all at once; thread `i` computes `work(i)`, with no lock: how Rust
+/// threads run. Returns the results in thread order (`work(0)` first).
 pub fn run_without_lock<T, F>(threads: usize, work: F) -> Vec<T>
 where
     T: Send,

@@ -5,16 +5,18 @@ use std::time::Duration;
 
 use crate::work::ZeroWorkers;
 
-/// Seed 001's slow addition of the waiting kind: sleeps `delay`, as a program waiting for a disk
-/// or a network would, then returns `x + y`.
+/// Seed 001's slow addition of the waiting kind: sleeps `delay` (`std::thread::sleep`), as a
+/// program waiting for a disk or a network would, then returns `x + y`.
 pub fn sleep_add(x: u32, y: u32, delay: Duration) -> u64 {
     thread::sleep(delay);
     u64::from(x) + u64::from(y)
 }
 
-/// The time `tasks` tasks that each wait `delay` take on `threads` threads: every thread runs
-/// `tasks.div_ceil(threads)` tasks one after another, and a waiting thread needs no core, so the
-/// number of cores does not matter.
+/// The time `tasks` tasks that each wait `delay` take on `threads` threads, as the seeds' pools
+/// share them out: every thread runs `tasks.div_ceil(threads)` tasks one after another, and a
+/// waiting thread needs no core, so the number of cores does not matter.
+///
+/// 0 threads: `Err(ZeroWorkers { what: "threads" })`.
 // ANCHOR: io_bound_time
 pub fn io_bound_time(
     tasks: usize,
@@ -29,9 +31,14 @@ pub fn io_bound_time(
 // ANCHOR_END: io_bound_time
 
 /// The shortest time `tasks` tasks that each compute for `per_task` can take on `threads`
-/// threads and `cores` cores: no faster than the busiest thread's `tasks.div_ceil(threads)`
-/// tasks one after another, and no faster than all the work shared out evenly over the cores
-/// that have a thread to run (`threads.min(cores)` of them).
+/// threads and `cores` cores. It is the larger of two limits:
+///
+/// - the busiest thread runs `tasks.div_ceil(threads)` tasks one after another;
+/// - all the work, `per_task × tasks`, shared evenly over the cores that have a thread to run,
+///   `threads.min(cores)` of them.
+///
+/// Round down to the nanosecond. 0 threads: `Err(ZeroWorkers { what: "threads" })`; 0 cores:
+/// `Err(ZeroWorkers { what: "cores" })`.
 // ANCHOR: cpu_bound_time
 pub fn cpu_bound_time(
     tasks: usize,

@@ -15,7 +15,11 @@ use crate::protocol::{Increment, Subtotal, WorkerError};
 pub static TOTAL: AtomicU64 = AtomicU64::new(0);
 // ANCHOR_END: total
 
-/// Adds `amount` to this process's [`TOTAL`] and returns the new total: seed 001's `increment`.
+/// Adds `amount` to this process's [`TOTAL`] and returns the new total: seed 001's
+/// `increment`, which does `global total; total += amt`.
+///
+/// Several threads may call it at once, and no addition may be lost: one atomic
+/// read-modify-write (`fetch_add`) does it. Mind what `fetch_add` returns.
 // ANCHOR: increment
 pub fn increment(amount: u64) -> u64 {
     // fetch_add returns the value before the addition, so add once more for the new total.
@@ -26,15 +30,36 @@ pub fn increment(amount: u64) -> u64 {
 // ANCHOR_END: increment
 
 /// The worker program's counting mode (`lesson2-worker count`): reads one `increment N` per
-/// line and answers each with `subtotal T`, this process's total after the increment.
+/// line from `input` until it ends, and answers each on `output` with `subtotal T`, this
+/// process's total after [`increment`]ing it by `N`.
+///
+/// As in [`crate::serve`]: parse with `line.parse::<Increment>()`
+/// ([`crate::protocol::Increment`]), stop at a bad line with `WorkerError::BadFrame`, write
+/// with `writeln!`, flush at the end.
 pub fn serve_counter(input: impl BufRead, output: impl Write) -> Result<(), WorkerError> {
     answer_each_line(input, output, |request: Increment| Subtotal {
         total: increment(request.amount),
     })
 }
 
-/// Seed 001's `Pool(2).map(increment, [3, 2, 9, 1])` with real processes: one child per list in
-/// `per_child`, each running `worker` with the extra argument `count`.
+/// Seed 001's `Pool(2).map(increment, [3, 2, 9, 1])` with real processes: one child per list
+/// in `per_child`, all running at once. Returns, per child, the subtotals it answered.
+///
+/// - Start each child with `worker.command().arg("count")`, stdin, stdout and stderr piped,
+///   and write its list to it as `increment N` lines; then close its stdin. The lists are short:
+///   a list's requests, and its child's answers, fit in a pipe's buffer, so writing them all
+///   before reading any answer cannot block.
+/// - Start them all before waiting for any, then wait for every one of them, even after one
+///   has failed, so that none is left behind. Read each child's stdout and stderr while waiting
+///   for it (`Child::wait_with_output`): a failing child may say more on its stderr than a
+///   pipe holds.
+/// - A child that ends unsuccessfully is `ChildError::Crashed { status, stderr }`; one whose
+///   stdout is not exactly one `subtotal T` line per increment (fewer, more, or a line that is
+///   not a subtotal) is `ChildError::Garbage`. Return the first error, in list order, once every
+///   child has been waited for.
+///
+/// `[[3, 2], [9, 1]]` gives `[[3, 5], [9, 10]]`: neither child ever sees 15, and this process's
+/// [`TOTAL`] does not move.
 // ANCHOR: increment_in_children
 pub fn increment_in_children(
     worker: &Worker,
@@ -98,7 +123,7 @@ fn finish_counter(child: Child, expected: usize) -> Result<Vec<u64>, ChildError>
     Ok(totals)
 }
 
-/// The same increments on threads of this process: one thread per amount, each calling
+/// The same increments on threads of this process: one scoped thread per amount, each calling
 /// [`increment`]. Returns this process's [`TOTAL`] once every thread has finished.
 // ANCHOR: increment_on_threads
 pub fn increment_on_threads(amounts: &[u64]) -> u64 {

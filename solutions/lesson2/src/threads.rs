@@ -5,11 +5,18 @@ use std::thread;
 
 use crate::work::ZeroWorkers;
 
-/// Applies `f` to every item on `threads` scoped threads and returns the results in input order.
+/// Applies `f` to every item on `threads` threads and returns the results in input order:
+/// Python's `Pool(threads).map(f, items)`, with threads instead of processes.
 ///
-/// The items are cut into at most `threads` contiguous chunks of `items.len().div_ceil(threads)`
-/// items, one thread per chunk. Errors with [`ZeroWorkers`] for 0 threads; a panic in `f`
-/// reaches the caller.
+/// - Cut the items into contiguous chunks of `items.len().div_ceil(threads)` items (the last
+///   may be shorter) and give each chunk a thread of its own, so that at most `threads` run.
+/// - Use `std::thread::scope`: scoped threads may borrow `items` and `f`, and the scope joins
+///   them all before it returns.
+/// - Collect each chunk's results and join the threads in the order you started them: that
+///   order is the input order, whichever thread finishes first.
+/// - 0 threads: `Err(ZeroWorkers { what: "threads" })`. No items: `Ok` of an empty `Vec`.
+/// - If `f` panics, the panic reaches the caller (`JoinHandle::join` gives it to you;
+///   `std::panic::resume_unwind` passes it on).
 // ANCHOR: map_on_threads
 pub fn map_on_threads<T, U, F>(threads: usize, items: &[T], f: F) -> Result<Vec<U>, ZeroWorkers>
 where
