@@ -218,11 +218,14 @@ pub fn name(patch: &Path) -> String {
         .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
 }
 
-/// The one scratch copy every patch is applied to in turn. It is synced with the workspace
-/// before each patch, which rewrites only the files the last patch changed, so cargo rebuilds
-/// only the patched crate and its suite.
-fn scratch_copy(root: &Path) -> PathBuf {
-    scratch::scratch_dir(root).join("patches").join("workspace")
+/// The scratch copy every patch of lesson `number` is applied to in turn. It is synced with
+/// the workspace before each patch, which rewrites only the files the last patch changed, so
+/// cargo rebuilds only the patched crate and its suite. One per lesson, so two lessons' patches
+/// can be checked at the same time.
+fn scratch_copy(root: &Path, number: u32) -> PathBuf {
+    scratch::scratch_dir(root)
+        .join("patches")
+        .join(format!("lesson{number}"))
 }
 
 /// A patch applied to the scratch copy.
@@ -275,7 +278,7 @@ fn apply(root: &Path, lesson: &Lesson, patch: &Path, kind: Kind) -> Result<Appli
     println!("{noun}: {}", header.description);
     let allowed = format!("solutions/lesson{}/", lesson.number);
 
-    let scratch = scratch_copy(root);
+    let scratch = scratch_copy(root, lesson.number);
     Mirror::of_workspace(root, &scratch, &[])?.sync()?;
     let apply = Cmd::new("git", &scratch)
         .arg("apply")
