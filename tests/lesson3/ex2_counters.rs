@@ -89,6 +89,12 @@ fn sharded_counter_refuses_workers_without_a_slot() {
 #[test]
 fn sharded_slots_each_have_a_cache_line_of_their_own() {
     let counter = ShardedCounter::new(4);
+    check_eq!(
+        counter.slot_offset(0),
+        0,
+        "slot_offset(w) is how many bytes after worker 0's slot worker w's slot starts, so \
+         slot_offset(0) is 0"
+    );
     for worker in 0..3 {
         let gap = counter.slot_offset(worker + 1) - counter.slot_offset(worker);
         check!(

@@ -19,12 +19,13 @@ use loom::sync::Arc;
 use loom::thread;
 use subject::{
     AtomicCounter, Bank, CasCounter, Counter, MutexCounter, PackedCounter, RacyCounter,
-    ShardedCounter,
+    ShardedCounter, TransferError,
 };
+use testkit::{Book, check_eq};
 
-fn see(anchor: &str) -> String {
-    format!("see the book: book/src/lesson3.md#{anchor} (build it with `cargo xtask book`)")
-}
+const BOOK: Book = Book::new(3, "loom");
+/// Exercise 3's section, for the bank's models.
+const DEADLOCK: Book = Book::new(3, "deadlock");
 
 // ANCHOR: totals_model
 /// Every total two workers can end with when worker 0 adds 1 and worker 1 adds 2 at the same
@@ -48,12 +49,11 @@ fn totals_of_two_adds<C: Counter + Send + 'static>(make: fn() -> C) -> BTreeSet<
 #[test]
 fn loom_finds_the_lost_update_in_racy_counter() {
     let totals = totals_of_two_adds(RacyCounter::new);
-    assert_eq!(
+    check_eq!(
         totals,
         BTreeSet::from([1, 2, 3]),
         "adding 1 and 2 at once, RacyCounter can end at 3, or lose either update and end at 1 \
-         or 2, and loom should have found all three endings; {}",
-        see("loom")
+         or 2, and loom should have found all three endings"
     );
 }
 // ANCHOR_END: totals_model
@@ -61,11 +61,10 @@ fn loom_finds_the_lost_update_in_racy_counter() {
 /// Checks that `kind` ends at 3, never losing an update, however loom interleaves the adds.
 fn never_loses_an_update<C: Counter + Send + 'static>(kind: &str, make: fn() -> C) {
     let totals = totals_of_two_adds(make);
-    assert_eq!(
+    check_eq!(
         totals,
         BTreeSet::from([3]),
-        "adding 1 and 2 at once to a {kind}, some interleaving ended elsewhere than 3; {}",
-        see("loom")
+        "adding 1 and 2 at once to a {kind}, some interleaving ended elsewhere than 3"
     );
 }
 
@@ -107,11 +106,13 @@ fn loom_proves_transfers_both_ways_deadlock_free_and_conserving() {
             let bank = Arc::clone(&bank);
             thread::spawn(move || bank.transfer(1, 0, 4))
         };
-        assert_eq!(
-            bank.total(),
-            20,
-            "a snapshot taken during two transfers saw money in flight; {}",
-            see("deadlock")
+        let snapshot = bank.balances();
+        let total = bank.total();
+        assert!(
+            snapshot.iter().sum::<u64>() == 20 && total == 20,
+            "snapshots taken during two transfers saw balances {snapshot:?} and a total of \
+             {total}, not 20: money in flight. Hold both accounts' locks for a whole transfer, \
+             and every lock for a snapshot; {DEADLOCK}"
         );
         assert_eq!(there.join().unwrap(), Ok(()));
         assert_eq!(back.join().unwrap(), Ok(()));
@@ -119,3 +120,35 @@ fn loom_proves_transfers_both_ways_deadlock_free_and_conserving() {
     });
 }
 // ANCHOR_END: transfer_model
+
+// ANCHOR: withdrawals_model
+#[test]
+fn loom_proves_two_withdrawals_never_spend_the_same_money() {
+    loom::model(|| {
+        let bank = Arc::new(Bank::new(&[5, 0, 0]));
+        let withdraw = |to| {
+            let bank = Arc::clone(&bank);
+            thread::spawn(move || bank.transfer(0, to, 3))
+        };
+        let (first, second) = (withdraw(1), withdraw(2));
+        let outcomes = [first.join().unwrap(), second.join().unwrap()];
+        let refused = TransferError::InsufficientFunds {
+            account: 0,
+            balance: 2,
+            amount: 3,
+        };
+        let done = outcomes.iter().filter(|outcome| outcome.is_ok()).count();
+        assert!(
+            done == 1 && outcomes.contains(&Err(refused)),
+            "account 0 holds 5 and two transfers take 3 each, so one must succeed and the other \
+             be refused with a balance of 2, but they gave {outcomes:?}: both passed the funds \
+             check before either took the money. Check the funds under both locks; {DEADLOCK}"
+        );
+        let balances = bank.balances();
+        assert!(
+            balances == [2, 3, 0] || balances == [2, 0, 3],
+            "after one transfer of 3 from account 0 (of 5), the balances are {balances:?}"
+        );
+    });
+}
+// ANCHOR_END: withdrawals_model
