@@ -123,42 +123,50 @@ fn racing_threads() -> usize {
 /// release one: `u64::MAX` itself is a total like any other, and 2 more make 1. Worker `first`
 /// adds `u64::MAX - 1` and 1, then worker `second` adds 2, so a per-worker counter has to wrap
 /// in `total()` as well as in `add`; then worker `first` adds `u64::MAX`, wrapping its own slot.
-fn wraps_around_at_u64_max<C: Counter>(
-    kind: &str,
+fn wraps_around_at_u64_max<C: Counter + Send + 'static>(
+    kind: &'static str,
     book: Book,
-    make: impl FnOnce() -> C,
+    make: impl FnOnce() -> C + Send + 'static,
     (first, second): (usize, usize),
 ) {
-    let counter = make();
-    let steps: [(usize, u64, u64); 4] = [
-        (first, u64::MAX - 1, u64::MAX - 1),
-        (first, 1, u64::MAX),
-        (second, 2, 1),
-        (first, u64::MAX, 0),
-    ];
-    let mut before = 0;
-    for (worker, amount, expected) in steps {
-        let total = panic::catch_unwind(AssertUnwindSafe(|| {
-            counter.add(worker, amount);
-            counter.total()
-        }))
-        .unwrap_or_else(|payload| {
-            panic!(
-                "a {kind} at {before} panicked when worker {worker} added {amount} and the total \
-                 was read, with {:?}: totals wrap around at u64::MAX, so an overflow is no \
-                 panic, in a debug build either (u64::wrapping_add); {book}",
-                text_of(payload.as_ref())
-            )
-        });
-        assert_eq!(
-            total, expected,
-            "a {kind} at {before}: after worker {worker} added {amount} the total should be \
-             {expected}, not {total}. Totals wrap around at u64::MAX exactly, as \
-             AtomicU64::fetch_add does (u64::MAX + 2 is 1), and u64::MAX itself is a total like \
-             any other; {book}"
-        );
-        before = total;
-    }
+    testkit::within(
+        PATIENCE,
+        &format!("adds near u64::MAX to a {kind}"),
+        &format!("an add or total() never returned; {book}"),
+        move || {
+            let counter = make();
+            let steps: [(usize, u64, u64); 4] = [
+                (first, u64::MAX - 1, u64::MAX - 1),
+                (first, 1, u64::MAX),
+                (second, 2, 1),
+                (first, u64::MAX, 0),
+            ];
+            let mut before = 0;
+            for (worker, amount, expected) in steps {
+                let total = panic::catch_unwind(AssertUnwindSafe(|| {
+                    counter.add(worker, amount);
+                    counter.total()
+                }))
+                .unwrap_or_else(|payload| {
+                    panic!(
+                        "a {kind} at {before} panicked when worker {worker} added {amount} and \
+                         the total was read, with {:?}: totals wrap around at u64::MAX, so an \
+                         overflow is no panic, in a debug build either (u64::wrapping_add); \
+                         {book}",
+                        text_of(payload.as_ref())
+                    )
+                });
+                assert_eq!(
+                    total, expected,
+                    "a {kind} at {before}: after worker {worker} added {amount} the total should \
+                     be {expected}, not {total}. Totals wrap around at u64::MAX exactly, as \
+                     AtomicU64::fetch_add does (u64::MAX + 2 is 1), and u64::MAX itself is a \
+                     total like any other; {book}"
+                );
+                before = total;
+            }
+        },
+    );
 }
 
 /// Seed 001's unlucky moment, forced: the first add reads the total and pauses; the second add
@@ -289,16 +297,19 @@ impl Slotted for subject::PackedCounter {
 /// Each worker's amount lands in the total, whichever slot it went to.
 fn sums_every_slot<C: Slotted>() {
     let (name, book) = (C::NAME, C::BOOK);
-    let counter = C::with_workers(4);
-    assert_eq!(
-        counter.workers(),
-        4,
-        "{name}::new(4).workers() should be 4; {book}"
+    let (workers, total) = testkit::within(
+        PATIENCE,
+        &format!("adds to a {name}"),
+        &format!("an add or total() never returned; {book}"),
+        || {
+            let counter = C::with_workers(4);
+            for (worker, amount) in [(0, 1), (1, 10), (2, 100), (3, 1_000)] {
+                counter.add(worker, amount);
+            }
+            (counter.workers(), counter.total())
+        },
     );
-    for (worker, amount) in [(0, 1), (1, 10), (2, 100), (3, 1_000)] {
-        counter.add(worker, amount);
-    }
-    let total = counter.total();
+    assert_eq!(workers, 4, "{name}::new(4).workers() should be 4; {book}");
     assert_eq!(
         total, 1_111,
         "workers 0, 1, 2 and 3 added 1, 10, 100 and 1000 to a {name}, so total() should be \
