@@ -5,18 +5,34 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, ThreadId};
 
 use proptest::prelude::*;
-use subject::{ZeroWorkers, map_on_threads};
+use subject::{AddTask, ZeroWorkers, map_on_threads};
 use testkit::{PATIENCE, Rendezvous, ThreadEnds, ThreadIds, bounded, check, check_eq};
 
 const BOOK: testkit::Book = super::book("threads");
 
 #[test]
 fn zero_threads_is_an_error() {
+    let outcome = bounded!(map_on_threads(0, &[1, 2, 3], |&x: &i32| x));
     check_eq!(
-        bounded!(map_on_threads(0, &[1, 2, 3], |&x: &i32| x)),
+        outcome,
         Err(ZeroWorkers { what: "threads" }),
         "map_on_threads(0, ..) can never run an item, so it should be Err(ZeroWorkers {{ what: \
          \"threads\" }})"
+    );
+    let message = outcome.expect_err("checked above").to_string();
+    check!(
+        message.contains("0 threads"),
+        "the error should say that 0 threads were asked for, got {message:?}"
+    );
+}
+
+#[test]
+fn seed_001s_additions_on_threads() {
+    let sums = bounded!(map_on_threads(3, &subject::seed_tasks(1_000), AddTask::compute));
+    check_eq!(
+        sums,
+        Ok(vec![11, 12, 13, 14, 15, 6, 4, 2, 4, 7]),
+        "seed 001's ten additions (seed_tasks) on 3 threads"
     );
 }
 

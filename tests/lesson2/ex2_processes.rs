@@ -39,7 +39,7 @@ fn tasks_for(xs: &[u32]) -> Vec<AddTask> {
 /// kills itself (13); complains on stderr and exits with status 3 (14); prints something that
 /// is not a reply (15); writes 200 000 bytes on stderr, then answers (16) or exits with status 5
 /// (17); answers, then says one more line (18); writes 200 000 bytes of garbage on stdout (19);
-/// or answers like the real worker (anything else).
+/// spreads its reply over two lines (20); or answers like the real worker (anything else).
 const MISBEHAVING: &str = r#"
 echo $$ >> "$1"
 read -r _ x y _
@@ -53,13 +53,14 @@ case "$x" in
   17) a_lot >&2; exit 5 ;;
   18) answer; echo "and one more thing" ;;
   19) a_lot ;;
+  20) echo "sum $((x + y)) pid $$"; echo "ppid $PPID" ;;
   *) answer ;;
 esac
 "#;
 // ANCHOR_END: misbehaving
 
 /// The tasks the misbehaving worker fails.
-const FAILS: [u32; 6] = [13, 14, 15, 17, 18, 19];
+const FAILS: [u32; 7] = [13, 14, 15, 17, 18, 19, 20];
 
 /// Runs the tasks `x + 1` for `xs` on the misbehaving worker, checks that every child was reaped
 /// and that every task but the misbehaving ones was answered, and returns the failures.
@@ -251,6 +252,15 @@ fn a_reply_followed_by_more_lines_is_garbage() {
         matches!(error, ChildError::Garbage { .. })
     });
 }
+
+#[test]
+fn a_reply_spread_over_two_lines_is_garbage() {
+    let failures = run_misbehaving(&[20, 9], 2);
+    only_failure(failures, "add 20 1 0", "ppid", |error| {
+        matches!(error, ChildError::Garbage { .. })
+    });
+}
+
 
 #[test]
 fn children_may_write_more_than_a_pipe_holds() {

@@ -51,6 +51,11 @@ fn with_the_lock_one_thread_computes_at_a_time() {
                 })
             },
         );
+        check!(
+            !lock.is_held(),
+            "run_with_global_lock returned while a thread still held the lock: every thread \
+             drops its guard when its work is done"
+        );
         let indexes: Vec<usize> = seen.iter().map(|seen| seen.index).collect();
         check_eq!(
             indexes,
