@@ -28,7 +28,11 @@ fn zero_threads_is_an_error() {
 
 #[test]
 fn seed_001s_additions_on_threads() {
-    let sums = bounded!(map_on_threads(3, &subject::seed_tasks(1_000), AddTask::compute));
+    let sums = bounded!(map_on_threads(
+        3,
+        &subject::seed_tasks(1_000),
+        AddTask::compute
+    ));
     check_eq!(
         sums,
         Ok(vec![11, 12, 13, 14, 15, 6, 4, 2, 4, 7]),

@@ -261,7 +261,6 @@ fn a_reply_spread_over_two_lines_is_garbage() {
     });
 }
 
-
 #[test]
 fn children_may_write_more_than_a_pipe_holds() {
     // 16 answers after 200 000 bytes on stderr, 17 fails after them, 19 prints that much
