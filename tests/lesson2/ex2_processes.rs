@@ -39,7 +39,8 @@ fn tasks_for(xs: &[u32]) -> Vec<AddTask> {
 /// kills itself (13); complains on stderr and exits with status 3 (14); prints something that
 /// is not a reply (15); writes 200 000 bytes on stderr, then answers (16) or exits with status 5
 /// (17); answers, then says one more line (18); writes 200 000 bytes of garbage on stdout (19);
-/// spreads its reply over two lines (20); or answers like the real worker (anything else).
+/// spreads its reply over two lines (20); exits successfully without a word (21); or answers
+/// like the real worker (anything else).
 const MISBEHAVING: &str = r#"
 echo $$ >> "$1"
 read -r _ x y _
@@ -54,13 +55,14 @@ case "$x" in
   18) answer; echo "and one more thing" ;;
   19) a_lot ;;
   20) echo "sum $((x + y)) pid $$"; echo "ppid $PPID" ;;
+  21) exit 0 ;;
   *) answer ;;
 esac
 "#;
 // ANCHOR_END: misbehaving
 
 /// The tasks the misbehaving worker fails.
-const FAILS: [u32; 7] = [13, 14, 15, 17, 18, 19, 20];
+const FAILS: [u32; 8] = [13, 14, 15, 17, 18, 19, 20, 21];
 
 /// Runs the tasks `x + 1` for `xs` on the misbehaving worker, checks that every child was reaped
 /// and that every task but the misbehaving ones was answered, and returns the failures.
@@ -251,6 +253,17 @@ fn a_reply_followed_by_more_lines_is_garbage() {
     only_failure(failures, "add 18 1 0", "and one more thing", |error| {
         matches!(error, ChildError::Garbage { .. })
     });
+}
+
+#[test]
+fn a_child_that_answers_nothing_is_garbage() {
+    let failures = run_misbehaving(&[3, 21], 2);
+    only_failure(
+        failures,
+        "add 21 1 0",
+        "",
+        |error| matches!(error, ChildError::Garbage { stdout, .. } if stdout.is_empty()),
+    );
 }
 
 #[test]
