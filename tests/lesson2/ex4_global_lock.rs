@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use proptest::prelude::*;
 use subject::{GlobalLock, run_with_global_lock, run_without_lock};
-use testkit::{HighWater, PATIENCE, Rendezvous, ThreadIds, bounded, check, check_eq, within};
+use testkit::{HighWater, PATIENCE, Rendezvous, ThreadIds, bounded, check, check_eq};
 
 const BOOK: testkit::Book = super::book("global-lock");
 
@@ -25,31 +25,27 @@ fn with_the_lock_one_thread_computes_at_a_time() {
         let lock = Arc::new(GlobalLock::new());
         let computing = Arc::new(HighWater::new());
         let workers = Arc::new(ThreadIds::new());
-        let first = Arc::new(AtomicBool::new(true));
-        let (lock2, computing2, workers2) = (lock.clone(), computing.clone(), workers.clone());
-        let seen = within(
-            PATIENCE * 2,
-            "run_with_global_lock",
-            &format!("a thread never finished; {BOOK}"),
-            move || {
-                run_with_global_lock(&lock2, threads, |index| {
-                    workers2.record();
-                    let _inside = computing2.enter();
-                    // The first thread in holds on until all the others queue for the lock, or
-                    // until one of them gets in beside it.
-                    let others_queued = first.swap(false, Ordering::SeqCst).then(|| {
-                        testkit::wait_until(PATIENCE, || {
-                            lock2.waiting() == threads - 1 || computing2.highest() > 1
-                        }) && computing2.highest() == 1
-                    });
-                    testkit::spin(10_000);
-                    Seen {
-                        index,
-                        held_the_lock: lock2.is_held(),
-                        others_queued,
-                    }
-                })
-            },
+        let first = AtomicBool::new(true);
+        let (held, inside, ran_on) = (lock.clone(), computing.clone(), workers.clone());
+        let seen = bounded!(
+            run_with_global_lock(&held, threads, |index| {
+                ran_on.record();
+                let _inside = inside.enter();
+                // The first thread in holds on until all the others queue for the lock, or
+                // until one of them gets in beside it.
+                let others_queued = first.swap(false, Ordering::SeqCst).then(|| {
+                    testkit::wait_until(PATIENCE / 2, || {
+                        held.waiting() == threads - 1 || inside.highest() > 1
+                    }) && inside.highest() == 1
+                });
+                testkit::spin(10_000);
+                Seen {
+                    index,
+                    held_the_lock: held.is_held(),
+                    others_queued,
+                }
+            }),
+            "a thread never finished"
         );
         check!(
             !lock.is_held(),
