@@ -152,3 +152,35 @@ fn loom_proves_two_withdrawals_never_spend_the_same_money() {
     });
 }
 // ANCHOR_END: withdrawals_model
+
+/// The loom models are built with optimisations and without overflow checks: the one place this
+/// lesson's tests see what a release build of your code does. `Bank::new` must refuse a total
+/// past `u64::MAX` there too, where a `debug_assert!` is compiled out and a `sum()` wraps
+/// silently.
+#[test]
+fn a_release_build_refuses_a_bank_whose_total_would_overflow() {
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    let refused = std::panic::catch_unwind(|| {
+        loom::model(|| {
+            Bank::new(&[u64::MAX, 1]);
+        });
+    });
+    let message = match &refused {
+        Ok(()) => "returned a bank".to_string(),
+        Err(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|text| text.to_string()))
+            .unwrap_or_default(),
+    };
+    assert!(
+        message.contains("more than u64::MAX"),
+        "in a {build} build Bank::new(&[u64::MAX, 1]) {message:?}: the opening balances add up to \
+         more than u64::MAX, and the spec says Bank::new panics saying so, in every build \
+         (assert!, not debug_assert!; u64::checked_add, not +); {DEADLOCK}"
+    );
+}
