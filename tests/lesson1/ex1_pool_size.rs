@@ -2,7 +2,7 @@
 
 use proptest::prelude::*;
 use subject::{PoolSizeError, cpu_count, pool_size};
-use testkit::check_eq;
+use testkit::{check, check_eq};
 
 const BOOK: testkit::Book = super::book("pool-size");
 
@@ -33,8 +33,15 @@ fn no_request_means_one_worker_per_core() {
 #[test]
 fn zero_is_refused_with_a_reason() {
     for zero in ["0", " 0 ", "00"] {
+        let refused = pool_size(Some(zero));
+        if let Err(error) = &refused {
+            check!(
+                error.to_string().contains("at least 1 worker"),
+                "PoolSizeError::Zero reads {error}"
+            );
+        }
         check_eq!(
-            pool_size(Some(zero)),
+            refused,
             Err(PoolSizeError::Zero),
             "a pool of 0 workers can never run a task, so pool_size(Some({zero:?})) must be \
              PoolSizeError::Zero"
@@ -60,6 +67,12 @@ fn text_that_is_not_a_number_is_quoted_back() {
             "pool_size(Some({text:?})) should be refused, quoting the text exactly as it was \
              given (surrounding spaces included: do not trim the text you keep)"
         );
+        if let Err(error) = refused {
+            check!(
+                error.to_string().contains(&format!("{text:?}")),
+                "PoolSizeError::NotANumber's message {error} should quote {text:?}"
+            );
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Exercise 3: your own `Pool`, Python's `multiprocessing.Pool` on std threads.
 
 use std::collections::HashSet;
+use std::error::Error;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -30,10 +31,17 @@ fn panicked(item: Option<usize>, message: &str) -> TaskPanicked {
 
 #[test]
 fn zero_workers_is_an_error() {
+    let refused = Pool::new(0);
     check!(
-        matches!(Pool::new(0), Err(PoolError::NoWorkers)),
+        matches!(refused, Err(PoolError::NoWorkers)),
         "Pool::new(0) should be Err(PoolError::NoWorkers): such a pool could never run a task"
     );
+    if let Err(error) = refused {
+        check!(
+            error.to_string().contains("at least 1 worker") && error.source().is_none(),
+            "PoolError::NoWorkers reads {error} and has no source"
+        );
+    }
 }
 
 #[test]
@@ -396,6 +404,13 @@ fn a_panicking_task_is_an_error_and_the_pool_survives() {
          the panic's own message: catch the panic in the worker (std::panic::catch_unwind) and \
          give its payload to the provided panic_message"
     );
+    if let (Err(first), _) = &outcomes {
+        check_eq!(
+            first.to_string(),
+            "the task panicked: boom in task",
+            "TaskPanicked's Display"
+        );
+    }
     check_eq!(
         bounded!(pool.apply(|| "still here")),
         Ok("still here"),
@@ -426,6 +441,13 @@ fn a_panic_in_map_names_the_first_failing_item_and_every_item_runs() {
         Err(panicked(Some(13), "item 13 is unlucky")),
         "items 13, 14, 26 and 39 panic, so map should name item 13 with its own message"
     );
+    if let Err(error) = &outcome {
+        check_eq!(
+            error.to_string(),
+            "the task for item 13 panicked: item 13 is unlucky",
+            "TaskPanicked's Display"
+        );
+    }
     let ran = ran.lock().unwrap().len();
     check_eq!(
         ran,
@@ -442,24 +464,28 @@ fn a_panic_in_map_names_the_first_failing_item_and_every_item_runs() {
 
 #[test]
 fn the_first_panic_in_input_order_wins_over_the_first_to_happen() {
-    // Item 0 panics only after item 1 has panicked, so the first panic to happen is item 1's.
+    // The schedule of the order test: item 0 holds its worker until item 2 starts, which the
+    // other worker does only after item 1's job is over. Items 0 and 1 both panic, item 1 first.
     let pool = pool(2);
-    let second_panicking = Arc::new(Signal::new());
+    let third_started = Arc::new(Signal::new());
     let outcome = bounded!(pool.map(
         move |x: u32| {
-            if x == 0 {
-                assert!(second_panicking.wait(PATIENCE), "item 1 never ran");
-            } else {
-                second_panicking.raise();
+            match x {
+                0 => assert!(third_started.wait(PATIENCE), "item 2 never started"),
+                2 => {
+                    third_started.raise();
+                    return x;
+                }
+                _ => {}
             }
             panic!("item {x} failed");
         },
-        vec![0, 1],
+        vec![0, 1, 2],
         1,
     ));
     check_eq!(
         outcome,
-        Err::<Vec<u32>, _>(panicked(Some(0), "item 0 failed")),
+        Err(panicked(Some(0), "item 0 failed")),
         "items 0 and 1 both panic, item 1 first: the error names the first panic in input order, \
          not the first to happen"
     );
