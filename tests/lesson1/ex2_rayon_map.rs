@@ -4,7 +4,9 @@ use std::sync::Mutex;
 
 use proptest::prelude::*;
 use subject::parallel_map;
-use testkit::{HighWater, PATIENCE, Rendezvous, Signal, ThreadIds, check, check_eq, fail};
+use testkit::{
+    HighWater, PATIENCE, Rendezvous, Signal, ThreadEnds, ThreadIds, check, check_eq, fail,
+};
 
 const BOOK: testkit::Book = super::book("rayon-map");
 
@@ -47,6 +49,19 @@ fn zero_threads_lets_rayon_choose() {
         "parallel_map(0, ..) ran its calls on pools of {sizes_seen:?} threads, but a threads of 0 \
          means rayon's own choice, {rayon_default} here: pass 0 on to \
          ThreadPoolBuilder::num_threads unchanged"
+    );
+}
+
+#[test]
+fn the_pool_is_torn_down_after_the_call() {
+    let ended = ThreadEnds::new();
+    let items: Vec<u32> = (0..8).collect();
+    parallel_map(2, &items, |_| ended.mark()).expect("building a rayon pool failed");
+    check!(
+        ended.wait_for(items.len(), PATIENCE),
+        "the threads that ran parallel_map(2, ..) were still running {PATIENCE:?} after it \
+         returned: build the pool for the call and let it drop at the end, as `with Pool(n)` \
+         does, rather than keeping it"
     );
 }
 

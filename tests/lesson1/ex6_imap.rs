@@ -145,6 +145,26 @@ fn imap_unordered_hands_out_results_as_they_come() {
 }
 
 #[test]
+fn imap_unordered_keeps_input_order_within_a_chunk() {
+    let pool = pool(1);
+    let indices: Vec<usize> = bounded!(
+        pool.imap_unordered(|x: u32| x, (0..12).collect(), 3)
+            .map(|(index, _)| index)
+            .collect()
+    );
+    let in_runs = indices.len() == 12
+        && indices
+            .iter()
+            .enumerate()
+            .all(|(at, &index)| index % 3 == 0 || (at > 0 && indices[at - 1] == index - 1));
+    check!(
+        in_runs,
+        "imap_unordered over 12 items in chunks of 3 on one worker gave the indices {indices:?}: \
+         each chunk's results come together, in input order"
+    );
+}
+
+#[test]
 fn unread_lazy_results_never_hold_up_a_worker() {
     let pool = pool(1);
     let ordered = pool.imap(|x: u32| x, (0..200).collect(), 1);
