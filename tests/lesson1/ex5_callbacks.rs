@@ -7,7 +7,7 @@ use std::time::Duration;
 use subject::{AsyncResult, MapResult, TaskPanicked};
 use testkit::{PATIENCE, Signal, bounded, check, check_eq};
 
-use super::pool;
+use super::{SharedPool, pool};
 
 const BOOK: testkit::Book = super::book("callbacks");
 
@@ -22,171 +22,259 @@ struct Seen {
     task_threads: Vec<ThreadId>,
 }
 
-/// A log the task, the callbacks and the test share.
-type Log = Arc<Mutex<Seen>>;
-
-/// Somewhere to put a call's handle, so that its own callback can ask whether it is ready.
-type Slot<H> = Arc<Mutex<Option<H>>>;
-
-/// Something a callback can ask `ready` of.
-trait Pending {
+/// A pending call's handle: an `AsyncResult` or a `MapResult`.
+trait Pending: Send + 'static {
+    /// What `get` returns on success.
+    type Output: std::fmt::Debug + PartialEq + Send;
     /// The handle's `ready()`.
     fn is_ready(&mut self) -> bool;
+    /// The handle's `wait(timeout)`.
+    fn wait_at_most(&mut self, timeout: Duration) -> bool;
+    /// The handle's `get()`.
+    fn take(self) -> Result<Self::Output, TaskPanicked>;
 }
 
-impl<T> Pending for AsyncResult<T> {
+impl<T: std::fmt::Debug + PartialEq + Send + 'static> Pending for AsyncResult<T> {
+    type Output = T;
     fn is_ready(&mut self) -> bool {
         self.ready()
     }
-}
-
-impl<U> Pending for MapResult<U> {
-    fn is_ready(&mut self) -> bool {
-        self.ready()
+    fn wait_at_most(&mut self, timeout: Duration) -> bool {
+        self.wait(timeout)
+    }
+    fn take(self) -> Result<T, TaskPanicked> {
+        self.get()
     }
 }
 
-/// Whether the handle in `slot` is ready, asked from inside a callback; `None` while the test
-/// has not stored the handle yet.
-fn ready_in<H: Pending>(slot: &Slot<H>) -> Option<bool> {
-    slot.lock().unwrap().as_mut().map(Pending::is_ready)
+impl<U: std::fmt::Debug + PartialEq + Send + 'static> Pending for MapResult<U> {
+    type Output = Vec<U>;
+    fn is_ready(&mut self) -> bool {
+        self.ready()
+    }
+    fn wait_at_most(&mut self, timeout: Duration) -> bool {
+        self.wait(timeout)
+    }
+    fn take(self) -> Result<Vec<U>, TaskPanicked> {
+        self.get()
+    }
 }
 
-/// The callbacks for a call whose handle will be in `slot`: each logs what it saw and raises
-/// `called`.
-#[allow(clippy::type_complexity)]
-fn logging<V: std::fmt::Debug + ?Sized, H: Pending + Send + 'static>(
-    log: &Log,
-    slot: &Slot<H>,
-    called: &Arc<Signal>,
-) -> (
-    impl FnOnce(&V) + Send + 'static,
-    impl FnOnce(&TaskPanicked) + Send + 'static,
-) {
-    let (ok_log, ok_slot, ok_called) = (Arc::clone(log), Arc::clone(slot), Arc::clone(called));
-    let (err_log, err_slot, err_called) = (Arc::clone(log), Arc::clone(slot), Arc::clone(called));
-    (
-        move |value: &V| {
-            let ready = ready_in(&ok_slot);
-            let entry = (thread::current().id(), format!("{value:?}"), ready);
-            ok_log.lock().unwrap().ok.push(entry);
-            ok_called.raise();
+/// Checks `ready` and `wait` on `handle`, whose call finishes only once `go` is raised, then
+/// that `get` still returns `expected`.
+fn check_ready_and_wait<H: Pending>(handle: H, go: &Signal, expected: H::Output) {
+    let (ready, waited, mut handle) = bounded!(
+        {
+            let mut handle = handle;
+            let ready = handle.is_ready();
+            let waited = handle.wait_at_most(Duration::from_millis(20));
+            (ready, waited, handle)
         },
-        move |panicked: &TaskPanicked| {
-            let ready = ready_in(&err_slot);
-            let entry = (thread::current().id(), panicked.clone(), ready);
-            err_log.lock().unwrap().err.push(entry);
-            err_called.raise();
-        },
-    )
-}
-
-/// Logs the calling thread as one that ran the task or an item.
-fn ran_here(log: &Log) {
-    log.lock()
-        .unwrap()
-        .task_threads
-        .push(thread::current().id());
-}
-
-/// Waits until the task may finish: once the test has stored the handle in its slot.
-fn stored(slot_filled: &Signal) {
-    assert!(
-        slot_filled.wait(PATIENCE),
-        "the test never stored the handle"
+        "ready() or wait(20ms) on an unfinished call did not return: ready() never waits, and \
+         wait gives up after its timeout"
+    );
+    check_eq!(
+        (ready, waited),
+        (false, false),
+        "(ready(), wait(20ms)) of a call that is still running"
+    );
+    go.raise();
+    let late = bounded!({
+        let waited = handle.wait_at_most(PATIENCE);
+        let again = (
+            handle.is_ready(),
+            handle.is_ready(),
+            handle.wait_at_most(Duration::ZERO),
+        );
+        (waited, again, handle.take())
+    });
+    check_eq!(
+        late,
+        (true, (true, true, true), Ok(expected)),
+        "(wait(PATIENCE), (ready(), ready(), wait(0)), get()) once the call is done: the result \
+         stays in the handle for get()"
     );
 }
 
-/// The test's side: stores `handle` where the callback finds it, lets the task finish, waits for
-/// a callback, and takes the handle back.
-fn hand_over<H: Send + 'static>(
-    handle: H,
-    slot: &Slot<H>,
-    slot_filled: &Signal,
-    called: &Signal,
-    which: &str,
-) -> H {
-    *slot.lock().unwrap() = Some(handle);
-    slot_filled.raise();
-    check!(
-        called.wait(PATIENCE),
-        "the task finished but {which} never ran: the worker that ran the task calls it right \
-         after the task, whether or not anybody calls get()"
-    );
-    slot.lock()
-        .unwrap()
-        .take()
-        .expect("the handle is only taken here")
+/// Watches one call with callbacks: what the task and the callbacks saw, and a slot for the
+/// call's handle, so that its own callback can ask it whether it is ready.
+struct Watch<H> {
+    seen: Arc<Mutex<Seen>>,
+    slot: Arc<Mutex<Option<H>>>,
+    slot_filled: Arc<Signal>,
+    called: Arc<Signal>,
+}
+
+/// The task's side of a [`Watch`].
+struct TaskSide {
+    seen: Arc<Mutex<Seen>>,
+    slot_filled: Arc<Signal>,
+}
+
+impl TaskSide {
+    /// Logs the calling thread as one that ran the task or an item.
+    fn ran_here(&self) {
+        self.seen
+            .lock()
+            .unwrap()
+            .task_threads
+            .push(thread::current().id());
+    }
+
+    /// Waits until the test has stored the handle, so that the callback will find it.
+    fn wait_for_the_handle(&self) {
+        assert!(
+            self.slot_filled.wait(PATIENCE),
+            "the test never stored the handle"
+        );
+    }
+}
+
+impl<H: Pending> Watch<H> {
+    fn new() -> Self {
+        Watch {
+            seen: Arc::default(),
+            slot: Arc::default(),
+            slot_filled: Arc::new(Signal::new()),
+            called: Arc::new(Signal::new()),
+        }
+    }
+
+    fn task_side(&self) -> TaskSide {
+        TaskSide {
+            seen: Arc::clone(&self.seen),
+            slot_filled: Arc::clone(&self.slot_filled),
+        }
+    }
+
+    /// Whether the stored handle is ready, asked from inside a callback; `None` while the test
+    /// has not stored it yet.
+    fn ready_in(slot: &Mutex<Option<H>>) -> Option<bool> {
+        slot.lock().unwrap().as_mut().map(Pending::is_ready)
+    }
+
+    /// The callbacks to pass: each logs what it saw and raises `called`.
+    #[allow(clippy::type_complexity)]
+    fn callbacks<V: std::fmt::Debug + ?Sized>(
+        &self,
+    ) -> (
+        impl FnOnce(&V) + Send + 'static,
+        impl FnOnce(&TaskPanicked) + Send + 'static,
+    ) {
+        let (ok_seen, ok_slot, ok_called) = (
+            Arc::clone(&self.seen),
+            Arc::clone(&self.slot),
+            Arc::clone(&self.called),
+        );
+        let (err_seen, err_slot, err_called) = (
+            Arc::clone(&self.seen),
+            Arc::clone(&self.slot),
+            Arc::clone(&self.called),
+        );
+        (
+            move |value: &V| {
+                let ready = Self::ready_in(&ok_slot);
+                let entry = (thread::current().id(), format!("{value:?}"), ready);
+                ok_seen.lock().unwrap().ok.push(entry);
+                ok_called.raise();
+            },
+            move |panicked: &TaskPanicked| {
+                let ready = Self::ready_in(&err_slot);
+                let entry = (thread::current().id(), panicked.clone(), ready);
+                err_seen.lock().unwrap().err.push(entry);
+                err_called.raise();
+            },
+        )
+    }
+
+    /// Stores `handle` where the callback finds it, lets the task finish, waits for a callback
+    /// and takes the handle back.
+    fn hand_over(&self, handle: H, which: &str) -> H {
+        *self.slot.lock().unwrap() = Some(handle);
+        self.slot_filled.raise();
+        check!(
+            self.called.wait(PATIENCE),
+            "the task finished but {which} never ran: the worker that ran the task calls it \
+             right after the task, whether or not anybody calls get()"
+        );
+        self.slot
+            .lock()
+            .unwrap()
+            .take()
+            .expect("the handle is only taken here")
+    }
+
+    /// Checks that exactly one callback ran, once, on a thread that ran the task or an item,
+    /// while the handle was not ready yet; `which` is the one, `what` what it should have got.
+    fn check_one_call(&self, which: &str, what: &str) {
+        let seen = self.seen.lock().unwrap();
+        let (calls, other) = match which {
+            "on_ok" => (seen.ok.len(), seen.err.len()),
+            _ => (seen.err.len(), seen.ok.len()),
+        };
+        check_eq!(
+            (calls, other),
+            (1, 0),
+            "(calls of {which}, calls of the other callback): exactly one callback runs, once"
+        );
+        let (thread, got, ready) = match which {
+            "on_ok" => seen.ok[0].clone(),
+            _ => {
+                let (thread, panicked, ready) = seen.err[0].clone();
+                (thread, format!("{panicked:?}"), ready)
+            }
+        };
+        check_eq!(got, what, "what {which} was given: the same as get()'s");
+        check!(
+            seen.task_threads.contains(&thread),
+            "{which} ran on a thread that ran none of the work: run it on the worker, right after \
+             the task (for a map, on the worker that finishes the last chunk)"
+        );
+        check_eq!(
+            ready,
+            Some(false),
+            "while {which} ran, its handle's ready() said the result was there: run the callback \
+             first, then make the result available, so that get() returns only after it"
+        );
+    }
 }
 
 #[test]
 fn apply_callback_runs_once_on_the_worker_before_the_result_is_ready() {
     let pool = pool(1);
-    let (log, slot, slot_filled, called) = (
-        Log::default(),
-        Slot::default(),
-        Arc::new(Signal::new()),
-        Arc::new(Signal::new()),
-    );
-    let (on_ok, on_err) = logging::<u32, AsyncResult<u32>>(&log, &slot, &called);
-    let (task_log, filled) = (Arc::clone(&log), Arc::clone(&slot_filled));
+    let watch = Watch::<AsyncResult<u32>>::new();
+    let (on_ok, on_err) = watch.callbacks::<u32>();
+    let task = watch.task_side();
     let handle = pool.apply_async_with(
         move || {
-            ran_here(&task_log);
-            stored(&filled);
+            task.ran_here();
+            task.wait_for_the_handle();
             42u32
         },
         on_ok,
         on_err,
     );
-    let handle = hand_over(handle, &slot, &slot_filled, &called, "on_ok");
+    let handle = watch.hand_over(handle, "on_ok");
     check_eq!(bounded!(handle.get()), Ok(42), "get() after the callback");
-    let seen = log.lock().unwrap();
-    check_eq!(
-        seen.err.len(),
-        0,
-        "the task returned, so on_err must not run"
-    );
-    check_eq!(seen.ok.len(), 1, "on_ok should run exactly once");
-    let (thread, value, ready) = &seen.ok[0];
-    check_eq!(
-        value,
-        "42",
-        "on_ok should get a reference to the task's value"
-    );
-    check!(
-        *thread == seen.task_threads[0],
-        "on_ok ran on another thread than the task: run it on the worker, right after the task"
-    );
-    check_eq!(
-        *ready,
-        Some(false),
-        "while on_ok ran, its handle's ready() said the result was there: run the callback \
-         first, then send the result, so that get() returns only after the callback"
-    );
+    watch.check_one_call("on_ok", "42");
 }
 
 #[test]
 fn apply_error_callback_gets_the_panic_that_get_returns() {
     let pool = pool(1);
-    let (log, slot, slot_filled, called) = (
-        Log::default(),
-        Slot::default(),
-        Arc::new(Signal::new()),
-        Arc::new(Signal::new()),
-    );
-    let (on_ok, on_err) = logging::<u32, AsyncResult<u32>>(&log, &slot, &called);
-    let (task_log, filled) = (Arc::clone(&log), Arc::clone(&slot_filled));
+    let watch = Watch::<AsyncResult<u32>>::new();
+    let (on_ok, on_err) = watch.callbacks::<u32>();
+    let task = watch.task_side();
     let handle = pool.apply_async_with(
         move || -> u32 {
-            ran_here(&task_log);
-            stored(&filled);
+            task.ran_here();
+            task.wait_for_the_handle();
             panic!("no value today")
         },
         on_ok,
         on_err,
     );
-    let handle = hand_over(handle, &slot, &slot_filled, &called, "on_err");
+    let handle = watch.hand_over(handle, "on_err");
     let expected = TaskPanicked {
         item: None,
         message: "no value today".to_string(),
@@ -196,24 +284,7 @@ fn apply_error_callback_gets_the_panic_that_get_returns() {
         Err(expected.clone()),
         "get() of a panicking task"
     );
-    let seen = log.lock().unwrap();
-    check_eq!(seen.ok.len(), 0, "the task panicked, so on_ok must not run");
-    check_eq!(seen.err.len(), 1, "on_err should run exactly once");
-    let (thread, panicked, ready) = &seen.err[0];
-    check_eq!(
-        panicked,
-        &expected,
-        "on_err should get the same TaskPanicked as get()"
-    );
-    check!(
-        *thread == seen.task_threads[0],
-        "on_err ran on another thread than the task: run it on the worker, right after the task"
-    );
-    check_eq!(
-        *ready,
-        Some(false),
-        "while on_err ran, its handle's ready() said the result was there"
-    );
+    watch.check_one_call("on_err", &format!("{expected:?}"));
 }
 
 #[test]
@@ -296,39 +367,7 @@ fn ready_and_wait_tell_without_taking_the_result() {
     let pool = pool(1);
     let go = Arc::new(Signal::new());
     let gate = Arc::clone(&go);
-    let mut handle = pool.apply_async(move || gate.wait(PATIENCE));
-    let early = bounded!(
-        {
-            let ready = handle.ready();
-            let waited = handle.wait(Duration::from_millis(20));
-            (ready, waited, handle)
-        },
-        "ready() or wait(20ms) on an unfinished task did not return: ready() never waits, and \
-         wait gives up after its timeout"
-    );
-    let (ready, waited, mut handle) = early;
-    check_eq!(
-        (ready, waited),
-        (false, false),
-        "(ready(), wait(20ms)) of a task that is still waiting"
-    );
-    go.raise();
-    let late = bounded!({
-        let waited = handle.wait(PATIENCE);
-        (
-            waited,
-            handle.ready(),
-            handle.ready(),
-            handle.wait(Duration::ZERO),
-            handle.get(),
-        )
-    });
-    check_eq!(
-        late,
-        (true, true, true, true, Ok(true)),
-        "(wait(PATIENCE), ready(), ready(), wait(0), get()) once the task is done: the result \
-         stays in the handle for get()"
-    );
+    check_ready_and_wait(pool.apply_async(move || gate.wait(PATIENCE)), &go, true);
     let mut second = pool.apply_async(|| 7);
     check!(
         testkit::wait_until(PATIENCE, || second.ready()),
@@ -342,128 +381,58 @@ fn map_result_ready_and_wait_tell_without_taking_the_results() {
     let pool = pool(2);
     let go = Arc::new(Signal::new());
     let gate = Arc::clone(&go);
-    let mut pending = pool.map_async(
+    let pending = pool.map_async(
         move |x: u32| if x == 3 { gate.wait(PATIENCE) } else { true },
         (0..6).collect(),
         2,
     );
-    let early = bounded!(
-        {
-            let ready = pending.ready();
-            let waited = pending.wait(Duration::from_millis(20));
-            (ready, waited, pending)
-        },
-        "ready() or wait(20ms) on an unfinished map did not return"
-    );
-    let (ready, waited, mut pending) = early;
-    check_eq!(
-        (ready, waited),
-        (false, false),
-        "(ready(), wait(20ms)) while item 3 still waits"
-    );
-    go.raise();
-    let late = bounded!({
-        let waited = pending.wait(PATIENCE);
-        (
-            waited,
-            pending.ready(),
-            pending.wait(Duration::ZERO),
-            pending.get(),
-        )
-    });
-    check_eq!(
-        late,
-        (true, true, true, Ok(vec![true; 6])),
-        "(wait(PATIENCE), ready(), wait(0), get()) once every item is done"
-    );
+    check_ready_and_wait(pending, &go, vec![true; 6]);
+}
+
+/// `pool.map_async_with(f, 0..items, 2, ..)` watched by `watch`: item `waiting` holds its
+/// worker until the handle is stored.
+fn watched_map(
+    pool: &SharedPool,
+    watch: &Watch<MapResult<u32>>,
+    items: u32,
+    waiting: u32,
+    f: fn(u32) -> u32,
+) -> MapResult<u32> {
+    let (on_ok, on_err) = watch.callbacks::<[u32]>();
+    let task = watch.task_side();
+    let work = move |x: u32| {
+        task.ran_here();
+        if x == waiting {
+            task.wait_for_the_handle();
+        }
+        f(x)
+    };
+    pool.map_async_with(work, (0..items).collect(), 2, on_ok, on_err)
 }
 
 #[test]
 fn map_callback_gets_every_result_on_the_worker_before_they_are_ready() {
     let pool = pool(1);
-    let (log, slot, slot_filled, called) = (
-        Log::default(),
-        Slot::default(),
-        Arc::new(Signal::new()),
-        Arc::new(Signal::new()),
-    );
-    let (on_ok, on_err) = logging::<[u32], MapResult<u32>>(&log, &slot, &called);
-    let (task_log, filled) = (Arc::clone(&log), Arc::clone(&slot_filled));
-    let handle = pool.map_async_with(
-        move |x: u32| {
-            ran_here(&task_log);
-            if x == 4 {
-                stored(&filled);
-            }
-            x * 10
-        },
-        (0..5).collect(),
-        2,
-        on_ok,
-        on_err,
-    );
-    let handle = hand_over(handle, &slot, &slot_filled, &called, "on_ok");
+    let watch = Watch::new();
+    let handle = watched_map(&pool, &watch, 5, 4, |x| x * 10);
+    let handle = watch.hand_over(handle, "on_ok");
     check_eq!(
         bounded!(handle.get()),
         Ok(vec![0, 10, 20, 30, 40]),
         "get() after the callback"
     );
-    let seen = log.lock().unwrap();
-    check_eq!(
-        seen.err.len(),
-        0,
-        "no item panicked, so on_err must not run"
-    );
-    check_eq!(
-        seen.ok.len(),
-        1,
-        "on_ok should run exactly once, after the last chunk"
-    );
-    let (thread, values, ready) = &seen.ok[0];
-    check_eq!(
-        values,
-        "[0, 10, 20, 30, 40]",
-        "on_ok should get every result, in input order"
-    );
-    check!(
-        *thread == seen.task_threads[0],
-        "on_ok ran on another thread than the items of a one-worker pool: run it on the worker \
-         that finishes the last chunk"
-    );
-    check_eq!(
-        *ready,
-        Some(false),
-        "while on_ok ran, the MapResult's ready() said the results were there: run the callback \
-         before making them available"
-    );
+    watch.check_one_call("on_ok", "[0, 10, 20, 30, 40]");
 }
 
 #[test]
 fn map_error_callback_gets_the_first_panic_in_input_order() {
     let pool = pool(2);
-    let (log, slot, slot_filled, called) = (
-        Log::default(),
-        Slot::default(),
-        Arc::new(Signal::new()),
-        Arc::new(Signal::new()),
-    );
-    let (on_ok, on_err) = logging::<[u32], MapResult<u32>>(&log, &slot, &called);
-    let (task_log, filled) = (Arc::clone(&log), Arc::clone(&slot_filled));
-    let handle = pool.map_async_with(
-        move |x: u32| {
-            ran_here(&task_log);
-            if x == 0 {
-                stored(&filled);
-            }
-            assert!(x % 3 != 1, "item {x} failed");
-            x
-        },
-        (0..9).collect(),
-        2,
-        on_ok,
-        on_err,
-    );
-    let handle = hand_over(handle, &slot, &slot_filled, &called, "on_err");
+    let watch = Watch::new();
+    let handle = watched_map(&pool, &watch, 9, 0, |x| {
+        assert!(x % 3 != 1, "item {x} failed");
+        x
+    });
+    let handle = watch.hand_over(handle, "on_err");
     let expected = TaskPanicked {
         item: Some(1),
         message: "item 1 failed".to_string(),
@@ -473,30 +442,9 @@ fn map_error_callback_gets_the_first_panic_in_input_order() {
         Err(expected.clone()),
         "get() of a map whose items 1, 4 and 7 panic"
     );
-    let seen = log.lock().unwrap();
-    check_eq!(seen.ok.len(), 0, "items panicked, so on_ok must not run");
-    check_eq!(seen.err.len(), 1, "on_err should run exactly once");
-    let (thread, panicked, ready) = &seen.err[0];
-    check_eq!(
-        panicked,
-        &expected,
-        "on_err should get the same TaskPanicked as get()"
-    );
-    check!(
-        seen.task_threads.contains(thread),
-        "on_err ran on a thread that ran none of the items: run it on the worker that finishes \
-         the last chunk"
-    );
-    check_eq!(
-        seen.task_threads.len(),
-        9,
-        "every item should run, even after a panic"
-    );
-    check_eq!(
-        *ready,
-        Some(false),
-        "while on_err ran, the MapResult's ready() said the results were there"
-    );
+    watch.check_one_call("on_err", &format!("{expected:?}"));
+    let ran = watch.seen.lock().unwrap().task_threads.len();
+    check_eq!(ran, 9, "every item should run, even after a panic");
 }
 
 #[test]
