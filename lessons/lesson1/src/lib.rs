@@ -10,10 +10,12 @@
 //!
 //! | exercise | module | book |
 //! |---|---|---|
-//! | 1. Choosing a pool size | [`pool_size`] | `book/src/lesson1.md#pool-size` |
+//! | 1. Choosing a pool size | [`pool_size`](mod@pool_size) | `book/src/lesson1.md#pool-size` |
 //! | 2. An ordered map on a rayon pool | [`rayon_map`] | `book/src/lesson1.md#rayon-map` |
 //! | 3. Your own pool | [`pool`] | `book/src/lesson1.md#own-pool` |
 //! | 4. The seeds' workloads | [`workloads`] | `book/src/lesson1.md#workloads` |
+//! | 5. Callbacks, `ready` and `wait` | [`pool`] | `book/src/lesson1.md#callbacks` |
+//! | 6. Lazy results: `imap`, `imap_unordered` | [`pool`] | `book/src/lesson1.md#imap` |
 //!
 //! [`errors`] is provided: the error types every exercise returns, and `panic_message`.
 

@@ -68,7 +68,7 @@ pub struct TaskPanicked {
     /// For the calls on items (`map`, `imap`, …): the input index of the item whose call
     /// panicked. `None` for a single task from `apply_async` and for a panicking callback.
     pub item: Option<usize>,
-    /// The panic's message ([`panic_message`] of its payload).
+    /// The panic's message, as `panic_message` reads it from the payload.
     pub message: String,
 }
 
