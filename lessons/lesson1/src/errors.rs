@@ -6,7 +6,7 @@ use std::any::Any;
 use std::fmt;
 use std::io;
 
-/// Why a requested pool size was refused: the error of [`crate::pool_size`].
+/// Why a requested pool size was refused: the error of [`crate::pool_size()`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PoolSizeError {
     /// The request was `0`: a pool without workers would never run anything.
