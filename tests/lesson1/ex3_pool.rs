@@ -518,8 +518,11 @@ fn dropping_the_pool_runs_the_queued_jobs_then_joins_every_worker() {
     let pool = BoundedDrop::new(
         Pool::new(workers).expect("Pool::new(3) failed"),
         "dropping the pool",
-        "Pool's Drop never returned: the job sender is still alive, so the workers wait for \
-         jobs forever. Close the channel in Drop (drop the pool's Sender) before joining",
+        format!(
+            "Pool's Drop never returned: the job sender is still alive, so the workers wait for \
+             jobs forever. Close the channel in Drop (drop the pool's Sender) before joining; \
+             {BOOK}"
+        ),
     );
     let all_running = Arc::new(Rendezvous::new(workers));
     let marked: Vec<_> = (0..workers)
