@@ -94,18 +94,19 @@ fn loom_proves_the_cas_counter() {
 }
 
 // ANCHOR: transfer_model
+/// The bank models leak their bank instead of sharing it through loom's `Arc`: on a deadlock
+/// loom stops the model with a panic that names it, and a loom `Arc` dropped while that panic
+/// unwinds would abort the whole test binary instead.
+fn leaked_bank(balances: &[u64]) -> &'static Bank {
+    Box::leak(Box::new(Bank::new(balances)))
+}
+
 #[test]
 fn loom_proves_transfers_both_ways_deadlock_free_and_conserving() {
     loom::model(|| {
-        let bank = Arc::new(Bank::new(&[10, 10]));
-        let there = {
-            let bank = Arc::clone(&bank);
-            thread::spawn(move || bank.transfer(0, 1, 3))
-        };
-        let back = {
-            let bank = Arc::clone(&bank);
-            thread::spawn(move || bank.transfer(1, 0, 4))
-        };
+        let bank = leaked_bank(&[10, 10]);
+        let there = thread::spawn(move || bank.transfer(0, 1, 3));
+        let back = thread::spawn(move || bank.transfer(1, 0, 4));
         let snapshot = bank.balances();
         let total = bank.total();
         assert!(
@@ -125,11 +126,8 @@ fn loom_proves_transfers_both_ways_deadlock_free_and_conserving() {
 #[test]
 fn loom_proves_two_withdrawals_never_spend_the_same_money() {
     loom::model(|| {
-        let bank = Arc::new(Bank::new(&[5, 0, 0]));
-        let withdraw = |to| {
-            let bank = Arc::clone(&bank);
-            thread::spawn(move || bank.transfer(0, to, 3))
-        };
+        let bank = leaked_bank(&[5, 0, 0]);
+        let withdraw = |to| thread::spawn(move || bank.transfer(0, to, 3));
         let (first, second) = (withdraw(1), withdraw(2));
         let outcomes = [first.join().unwrap(), second.join().unwrap()];
         let refused = TransferError::InsufficientFunds {
