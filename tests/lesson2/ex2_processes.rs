@@ -203,7 +203,13 @@ fn n_children_run_at_once() {
     for n in 2..=3 {
         let dir = super::scratch();
         let tasks: Vec<AddTask> = (0..n).map(|x| AddTask::new(x, 0, 0)).collect();
-        let outcomes = map_within(super::all_together(dir.path(), n), tasks, n as usize);
+        let worker = super::all_together(dir.path(), n);
+        let outcomes = bounded!(
+            map_in_processes(&worker, &tasks, n as usize),
+            "{n} children that can only finish together are still waiting for each other: with \
+             {n} processes, start a child for each of the first {n} tasks before waiting for any"
+        )
+        .expect("map_in_processes refused a positive number of processes");
         for outcome in outcomes {
             if let Err(failed) = outcome {
                 fail!(

@@ -177,9 +177,11 @@ fn each_child_counts_in_its_own_copy() {
 #[test]
 fn the_children_all_count_at_once() {
     let dir = super::scratch();
-    let outcome = in_children(
-        super::all_together(dir.path(), 3),
-        vec![vec![0], vec![1], vec![2]],
+    let worker = super::all_together(dir.path(), 3);
+    let outcome = bounded!(
+        increment_in_children(&worker, &[vec![0], vec![1], vec![2]]),
+        "3 children that can only finish together are still waiting for each other: start every \
+         child before waiting for any"
     );
     check!(
         matches!(&outcome, Ok(totals) if *totals == [[0], [1], [2]]),
