@@ -254,30 +254,14 @@ fn a_child_that_prints_garbage_is_an_error_naming_its_task() {
 }
 
 #[test]
-fn a_reply_followed_by_more_lines_is_garbage() {
-    let failures = run_misbehaving(&[9, 18], 2);
-    only_failure(failures, "add 18 1 0", "and one more thing", |error| {
-        matches!(error, ChildError::Garbage { .. })
-    });
-}
-
-#[test]
-fn a_child_that_answers_nothing_is_garbage() {
-    let failures = run_misbehaving(&[3, 21], 2);
-    only_failure(
-        failures,
-        "add 21 1 0",
-        "",
-        |error| matches!(error, ChildError::Garbage { stdout, .. } if stdout.is_empty()),
-    );
-}
-
-#[test]
-fn a_reply_spread_over_two_lines_is_garbage() {
-    let failures = run_misbehaving(&[20, 9], 2);
-    only_failure(failures, "add 20 1 0", "ppid", |error| {
-        matches!(error, ChildError::Garbage { .. })
-    });
+fn stdout_that_is_not_exactly_one_reply_line_is_garbage() {
+    // A reply and one more line (18), a reply spread over two lines (20), nothing at all (21).
+    for (x, said) in [(18, "and one more thing"), (20, "ppid"), (21, "")] {
+        let failures = run_misbehaving(&[9, x], 2);
+        only_failure(failures, &format!("add {x} 1 0"), said, |error| {
+            matches!(error, ChildError::Garbage { .. })
+        });
+    }
 }
 
 #[test]
