@@ -22,7 +22,8 @@ pub fn sort_random(n: usize, seed: u64) -> Vec<f64> {
 /// `iterations`: seed 001's "loop 3 million times" stand-in for real computation.
 ///
 /// The work must scale with `iterations` in a release build: without `std::hint::black_box` the
-/// compiler replaces the loop with its result (the benchmark will show you if it did).
+/// compiler replaces the loop with its result (a test calls `busy_loop(u64::MAX)` and expects it
+/// never to return).
 pub fn busy_loop(iterations: u64) -> u64 {
     let _ = iterations;
     todo!("Exercise 1.4: read book/src/lesson1.md#workloads")

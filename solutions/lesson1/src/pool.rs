@@ -446,7 +446,9 @@ impl<T> AsyncResult<T> {
         }
     }
 
-    /// Whether the result is there, so that `get` would return at once.
+    /// Whether the result is there, so that [`AsyncResult::get`] would return at once. Never
+    /// waits. It takes `&mut self` because finding out may mean taking the result off a
+    /// channel: the handle keeps it for `get`.
     pub fn ready(&mut self) -> bool {
         if self.received.is_none() {
             self.received = match self.outcome.try_recv() {
@@ -458,7 +460,8 @@ impl<T> AsyncResult<T> {
         self.received.is_some()
     }
 
-    /// Waits at most `timeout` for the result; whether it is there.
+    /// Waits until the result is there or `timeout` has passed, whichever comes first, and
+    /// returns whether it is there; the result stays in the handle for [`AsyncResult::get`].
     pub fn wait(&mut self, timeout: Duration) -> bool {
         if self.received.is_none() {
             self.received = match self.outcome.recv_timeout(timeout) {

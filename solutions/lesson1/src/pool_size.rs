@@ -6,9 +6,9 @@ use std::thread;
 
 /// The number of threads this process can run at once: Python's `multiprocessing.cpu_count()`.
 ///
-/// Reads [`std::thread::available_parallelism`], which also honours CPU quotas and affinity
-/// masks (a container limited to 2 cores reports 2, not the host's 64). When the platform cannot
-/// tell, assume 1 rather than fail.
+/// Read it from [`std::thread::available_parallelism`], which also honours CPU quotas and
+/// affinity masks (a container limited to 2 cores reports 2, not the host's 64). When the
+/// platform cannot tell, return 1 rather than fail.
 // ANCHOR: cpu_count
 pub fn cpu_count() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)

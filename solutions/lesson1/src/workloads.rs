@@ -14,8 +14,9 @@ pub fn square(x: u64) -> u64 {
 /// Draws `n` numbers uniformly from `[0, 1)` with a generator seeded by `seed`, and returns them
 /// sorted ascending: seed 000's "sort a random array" task.
 ///
-/// The same `n` and `seed` give the same numbers on every machine and every run (the generator
-/// is ChaCha8, whose output is fixed by its specification).
+/// The same `n` and `seed` must give the same numbers on every run: seed a
+/// `rand_chacha::ChaCha8Rng` with `SeedableRng::seed_from_u64`. `f64` has no total order
+/// (think of NaN), so `sort()` does not compile: see `f64::total_cmp`.
 // ANCHOR: sort_random
 pub fn sort_random(n: usize, seed: u64) -> Vec<f64> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -29,8 +30,9 @@ pub fn sort_random(n: usize, seed: u64) -> Vec<f64> {
 /// Spins through `iterations` rounds of a loop that the optimizer may not remove, and returns
 /// `iterations`: seed 001's "loop 3 million times" stand-in for real computation.
 ///
-/// The work must scale with `iterations` in a release build: without [`black_box`] the compiler
-/// would replace the loop with its result.
+/// The work must scale with `iterations` in a release build: without `std::hint::black_box` the
+/// compiler replaces the loop with its result (a test calls `busy_loop(u64::MAX)` and expects it
+/// never to return).
 // ANCHOR: busy_loop
 pub fn busy_loop(iterations: u64) -> u64 {
     let mut count = 0;
@@ -43,8 +45,8 @@ pub fn busy_loop(iterations: u64) -> u64 {
 
 /// The exact value of `n!`: seed 003's task, which Python computes with unbounded integers.
 ///
-/// 21! no longer fits a `u64` and 35! no longer fits a `u128`, so fixed-width arithmetic would
-/// wrap or overflow; the result is a [`BigUint`] instead. `factorial(0)` is 1.
+/// 21! no longer fits a `u64` and 35! no longer fits a `u128`, so return a
+/// [`num_bigint::BigUint`]. `factorial(0)` is 1.
 // ANCHOR: factorial
 pub fn factorial(n: u32) -> BigUint {
     (2..=n).fold(BigUint::from(1u32), |product, k| product * k)
