@@ -49,6 +49,7 @@ impl Default for CasCounter {
     }
 }
 
+/// `add` is `add_pausing` with nothing in between.
 impl Counter for CasCounter {
     fn add(&self, _worker: usize, amount: u64) {
         self.add_pausing(amount, || {});

@@ -32,6 +32,9 @@ impl Default for MutexCounter {
 }
 
 // ANCHOR: mutex_counter
+/// Each add takes the lock, adds, and lets go. A panic can never leave a `u64` half-written, so
+/// if the lock is poisoned the number inside is still good: recover it with
+/// `PoisonError::into_inner` rather than panicking in turn.
 impl Counter for MutexCounter {
     fn add(&self, _worker: usize, amount: u64) {
         // A panic can never leave a u64 half-written, so a poisoned lock holds a good number:
@@ -69,6 +72,8 @@ impl Default for AtomicCounter {
 }
 
 // ANCHOR: atomic_counter
+/// Each add is one `fetch_add`. Which memory `Ordering` is enough? Each add only has to be
+/// indivisible, and the total is read after the threads are joined.
 impl Counter for AtomicCounter {
     fn add(&self, _worker: usize, amount: u64) {
         // Relaxed is enough: each add only has to be indivisible, and `total` is read after the
@@ -116,6 +121,8 @@ impl ShardedCounter {
     }
 }
 
+/// `add` adds to worker `worker`'s slot only (find it with the provided `slots::slot`, which
+/// panics with a clear message for a worker without a slot); `total` sums every slot.
 impl Counter for ShardedCounter {
     fn add(&self, worker: usize, amount: u64) {
         slot(&self.slots, worker, "ShardedCounter").fetch_add(amount, Ordering::Relaxed);

@@ -39,6 +39,7 @@ impl PackedCounter {
     }
 }
 
+/// As for `ShardedCounter`: `add` adds to worker `worker`'s slot only, `total` sums them all.
 impl Counter for PackedCounter {
     fn add(&self, worker: usize, amount: u64) {
         slot(&self.slots, worker, "PackedCounter").fetch_add(amount, Ordering::Relaxed);
