@@ -76,6 +76,39 @@ fn imap_hands_out_each_result_before_later_items_finish() {
 }
 
 #[test]
+fn both_queue_every_item_before_returning() {
+    // Item 0 finishes only once item 1 has started: an iterator that queued an item only when
+    // asked for its result would wait for item 0 before queueing item 1.
+    let pool = pool(2);
+    for unordered in [false, true] {
+        let second_started = Arc::new(Signal::new());
+        let f = move |x: u32| {
+            if x == 0 {
+                assert!(second_started.wait(PATIENCE), "item 1 never started");
+            } else {
+                second_started.raise();
+            }
+            x
+        };
+        let pool = Arc::clone(&pool);
+        let results: Vec<Result<u32, TaskPanicked>> = if unordered {
+            let mut results: Vec<_> = bounded!(pool.imap_unordered(f, vec![0, 1], 1).collect());
+            results.sort_by_key(|(index, _)| *index);
+            results.into_iter().map(|(_, result)| result).collect()
+        } else {
+            bounded!(pool.imap(f, vec![0, 1], 1).collect())
+        };
+        let which = if unordered { "imap_unordered" } else { "imap" };
+        check_eq!(
+            results,
+            all_ok([0, 1]),
+            "{which} over two items where item 0 waits for item 1 to start: queue every chunk \
+             before returning the iterator, not one at a time as results are asked for"
+        );
+    }
+}
+
+#[test]
 fn imap_reports_each_panic_in_its_place_and_goes_on() {
     let pool = pool(3);
     let ran = Arc::new(AtomicUsize::new(0));
