@@ -6,6 +6,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use proptest::prelude::*;
 use subject::{Pool, PoolError, TaskPanicked, default_chunk_size};
@@ -513,6 +514,9 @@ fn a_chunk_size_of_zero_panics() {
 
 #[test]
 fn dropping_the_pool_runs_the_queued_jobs_then_joins_every_worker() {
+    // Every worker is held by a task for HOLD (the test never releases it first), and 100 jobs
+    // are queued behind them. A Drop that closes the channel and joins returns only after the
+    // holds have run out and the 100 jobs have run; one that returns at once leaves them all.
     let workers = 3;
     let ended = ThreadEnds::new();
     let pool = BoundedDrop::new(
@@ -524,20 +528,19 @@ fn dropping_the_pool_runs_the_queued_jobs_then_joins_every_worker() {
              {BOOK}"
         ),
     );
-    let all_running = Arc::new(Rendezvous::new(workers));
-    let marked: Vec<_> = (0..workers)
-        .map(|_| {
-            let ended = ended.clone();
-            let all_running = Arc::clone(&all_running);
-            pool.apply_async(move || {
-                ended.mark();
-                all_running.meet(PATIENCE)
-            })
-        })
-        .collect();
+    let all_busy = Arc::new(Rendezvous::new(workers + 1));
+    let release = Arc::new(Signal::new());
+    for _ in 0..workers {
+        let (ended, all_busy, release) =
+            (ended.clone(), Arc::clone(&all_busy), Arc::clone(&release));
+        drop(pool.apply_async(move || {
+            ended.mark();
+            all_busy.meet(PATIENCE).is_ok() && !release.wait(HOLD)
+        }));
+    }
     check!(
-        bounded!(marked.into_iter().all(|h| matches!(h.get(), Ok(Ok(()))))),
-        "the marking tasks should all run at once, one per worker"
+        all_busy.meet(PATIENCE).is_ok(),
+        "{workers} tasks on a pool of {workers} workers never all ran at once"
     );
     let ran = Arc::new(AtomicUsize::new(0));
     for _ in 0..100 {
@@ -545,18 +548,24 @@ fn dropping_the_pool_runs_the_queued_jobs_then_joins_every_worker() {
         drop(pool.apply_async(move || ran.fetch_add(1, Ordering::SeqCst)));
     }
     drop(pool);
+    let (ran, ended) = (ran.load(Ordering::SeqCst), ended.count());
+    release.raise();
     check_eq!(
-        ran.load(Ordering::SeqCst),
+        ran,
         100,
-        "drop(pool) should let the workers finish every job already queued first"
+        "drop(pool) returned before the jobs already queued had run: Drop should close the job \
+         channel, so that the workers finish the queue and stop, then join every worker"
     );
     check_eq!(
-        ended.count(),
+        ended,
         workers,
-        "drop(pool) returned while worker threads were still running: Drop should close the job \
-         channel and join every worker"
+        "drop(pool) returned while worker threads were still running: Drop should join every \
+         worker"
     );
 }
+
+/// How long the drop test holds every worker before the queued jobs may run.
+const HOLD: Duration = Duration::from_secs(2);
 
 #[test]
 fn default_chunk_size_follows_pythons_rule() {
