@@ -55,6 +55,10 @@ fn first_different_line(a: &[u8], b: &[u8]) -> usize {
 #[test]
 fn provided_files_are_the_same_in_the_stubs_and_the_reference() {
     let root = lessons::workspace_root().unwrap();
+    if !root.join("solutions").is_dir() {
+        // The students' copy: only the stubs' copy of each provided file is there.
+        return;
+    }
     let mut problems = Vec::new();
     for number in lessons::discover(&root).unwrap() {
         let lesson = Lesson::load(&root, number).unwrap();
