@@ -83,7 +83,7 @@ enum Command {
     /// and reads offline. Every step runs even after a
     /// failure; a summary table ends the run, and the exit code is 1 if any step failed.
     Ci,
-    /// Runs cargo-mutants on a lesson's reference solution and shows the mutants its suite misses.
+    /// Runs cargo-mutants on a lesson's reference and shows what its suite misses (maintainers).
     ///
     /// Installs cargo-mutants 27.1.0 with `cargo install --locked` when it is missing, then
     /// mutates solutions/lessonN and runs the suite (`--test suite`, one mutant at a time, at
