@@ -11,7 +11,6 @@ mod ex4_global_lock;
 mod ex5_costs;
 mod ex6_io_vs_cpu;
 
-use std::any::Any;
 use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -19,7 +18,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use subject::Worker;
-use testkit::{Book, Stranded};
+use testkit::{Book, Stranded, panic_text};
 
 /// The section `anchor` of this lesson's chapter, which a module's failure messages point to.
 const fn book(anchor: &'static str) -> Book {
@@ -145,15 +144,6 @@ fn assert_all_met(outcomes: impl IntoIterator<Item = Result<(), Stranded>>, what
             panic!("{what}, but they did not: {stranded}");
         }
     }
-}
-
-/// What a panic said, if it said it with a string.
-fn panic_text(payload: &(dyn Any + Send)) -> String {
-    payload
-        .downcast_ref::<&str>()
-        .map(|text| text.to_string())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(a panic without a message)".to_owned())
 }
 
 /// What `std::thread::scope` panics with when a thread it started panicked and was not joined:

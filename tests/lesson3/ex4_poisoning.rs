@@ -8,7 +8,7 @@ use std::thread;
 use subject::{Poisoned, lock_and_repair, lock_or_fail};
 use testkit::{PATIENCE, Signal, bounded, check, check_eq, wait_until};
 
-use super::text_of;
+use super::panic_text;
 
 const BOOK: testkit::Book = super::book("poisoning");
 
@@ -115,7 +115,7 @@ fn poisoned_while_waiting<R: Send + 'static>(call: fn(&Ledger) -> R) -> (Result<
                 let caller = scope.spawn(|| {
                     started.store(kernel_thread_id().unwrap_or(u64::MAX), Ordering::SeqCst);
                     panic::catch_unwind(AssertUnwindSafe(|| call(&ledger)))
-                        .map_err(|payload| text_of(payload.as_ref()))
+                        .map_err(|payload| panic_text(payload.as_ref()))
                 });
                 assert!(writer.join().is_err(), "the writer was meant to panic");
                 let outcome = caller.join().expect("the call's panic is caught");
@@ -192,7 +192,7 @@ fn a_poisoned_lock_is_refused_with_a_reason() {
         let ledger = ledger();
         poison(&ledger);
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| refuse_or_copy(&ledger)))
-            .map_err(|payload| text_of(payload.as_ref()));
+            .map_err(|payload| panic_text(payload.as_ref()));
         (outcome, ledger.is_poisoned())
     });
     check_refused(outcome, poisoned, "that a thread poisoned");
@@ -237,7 +237,7 @@ fn a_poisoned_lock_is_repaired_once_then_healthy() {
         let ledger = ledger();
         poison(&ledger);
         let outcome = panic::catch_unwind(AssertUnwindSafe(|| repair_ledger(&ledger)))
-            .map_err(|payload| text_of(payload.as_ref()));
+            .map_err(|payload| panic_text(payload.as_ref()));
         let poisoned = ledger.is_poisoned();
         let again = panic::catch_unwind(AssertUnwindSafe(|| repair_ledger(&ledger)));
         (outcome, poisoned, again, refuse_or_copy(&ledger).is_ok())

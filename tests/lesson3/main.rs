@@ -14,7 +14,6 @@ mod ex4_poisoning;
 mod ex5_false_sharing;
 mod ex6_loom;
 
-use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -22,7 +21,7 @@ use std::thread;
 use std::time::Instant;
 
 use subject::Counter;
-use testkit::{Book, PATIENCE, Signal};
+use testkit::{Book, PATIENCE, Signal, panic_text};
 
 /// The section `anchor` of this lesson's chapter, for failure messages.
 const fn book(anchor: &'static str) -> Book {
@@ -153,7 +152,7 @@ fn wraps_around_at_u64_max<C: Counter + Send + 'static>(
                          the total was read, with {:?}: totals wrap around at u64::MAX, so an \
                          overflow is no panic, in a debug build either (u64::wrapping_add); \
                          {book}",
-                        text_of(payload.as_ref())
+                        panic_text(payload.as_ref())
                     )
                 });
                 assert_eq!(
@@ -239,7 +238,7 @@ fn assert_panics_saying(
         move || {
             panic::catch_unwind(AssertUnwindSafe(work))
                 .err()
-                .map(|payload| text_of(payload.as_ref()))
+                .map(|payload| panic_text(payload.as_ref()))
         },
     );
     let happened = match &message {
@@ -248,17 +247,6 @@ fn assert_panics_saying(
         None => "returned".to_string(),
     };
     panic!("{should}, but it {happened}; {book}");
-}
-
-/// The text of a panic payload.
-fn text_of(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic without a text message".to_string()
-    }
 }
 
 /// What exercises 2 and 5 ask of a counter that keeps a slot per worker, so that the same checks

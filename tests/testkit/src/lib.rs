@@ -114,3 +114,13 @@ pub fn in_rayon_pool<T: Send>(threads: usize, work: impl FnOnce() -> T + Send) -
 pub fn see(lesson: u32, anchor: &str) -> String {
     format!("see the book: book/src/lesson{lesson}.md#{anchor} (build it with `cargo xtask book`)")
 }
+
+/// The text a panic was raised with, from the payload `catch_unwind` or `join` returns, whether
+/// it was a literal or a formatted message; a placeholder for any other payload.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| text.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(a panic without a text message)".to_owned())
+}
