@@ -13,8 +13,11 @@ use proptest::prelude::*;
 use subject::{
     Clock, HarnessError, Plan, Scaling, SystemClock, cubes_sqrt, cubes_sqrt_par, measure_scaling,
 };
+use testkit::{check, check_eq, fail};
 
-use super::close;
+use super::{close, no_panic};
+
+const BOOK: testkit::Book = super::book("harness");
 
 // ANCHOR: fake_clock
 /// A clock that only moves when told to.
@@ -49,6 +52,17 @@ fn scripted(
     plan: Plan,
     cost: impl Fn(usize, usize) -> Duration + Sync,
 ) -> (Vec<Scaling>, HashMap<usize, usize>) {
+    let (rows, runs) = attempt(plan, cost);
+    let rows =
+        rows.unwrap_or_else(|error| fail!("measure_scaling failed with \"{error}\" for {plan:?}"));
+    (rows, runs)
+}
+
+/// [`scripted`], but giving back what `measure_scaling` returned, error or not.
+fn attempt(
+    plan: Plan,
+    cost: impl Fn(usize, usize) -> Duration + Sync,
+) -> (Result<Vec<Scaling>, HarnessError>, HashMap<usize, usize>) {
     let clock = FakeClock::default();
     let runs = Mutex::new(HashMap::<usize, usize>::new());
     let rows = measure_scaling(&clock, &plan, || {
@@ -60,12 +74,6 @@ fn scripted(
             *run
         };
         clock.advance(cost(p, run));
-    })
-    .unwrap_or_else(|error| {
-        panic!(
-            "measure_scaling failed with \"{error}\" for {plan:?}; {}",
-            super::see("harness")
-        )
     });
     (rows, runs.into_inner().unwrap())
 }
@@ -88,26 +96,22 @@ fn reports_one_row_per_pool_size_from_the_fake_clock() {
     // 12 ms of perfectly parallel work: 12 ms on 1 thread, 6 ms on 2, 4 ms on 3, 3 ms on 4.
     let (rows, _) = scripted(plan(4, 1, 3), |p, _| millis(12) / p as u32);
     let threads: Vec<usize> = rows.iter().map(|row| row.threads).collect();
-    assert_eq!(
+    check_eq!(
         threads,
         [1, 2, 3, 4],
-        "one row per pool size from 1 to max_threads, in order; {}",
-        super::see("harness")
+        "one row per pool size from 1 to max_threads, in order"
     );
     for row in &rows {
         let p = row.threads as u32;
-        assert_eq!(
+        check_eq!(
             row.median,
             millis(12) / p,
             "on {p} threads each run took 12 ms / {p} on the clock you were given: time with \
-             clock.now() around each run and run the work inside a pool of exactly {p} threads; {}",
-            super::see("harness")
+             clock.now() around each run and run the work inside a pool of exactly {p} threads"
         );
-        assert!(
+        check!(
             close(row.speedup, f64::from(p), 1e-9) && close(row.efficiency, 1.0, 1e-9),
-            "perfectly parallel work on {p} threads has speedup {p} and efficiency 1, got {row:?}; \
-             {}",
-            super::see("harness")
+            "perfectly parallel work on {p} threads has speedup {p} and efficiency 1, got {row:?}"
         );
     }
 }
@@ -117,12 +121,11 @@ fn reports_one_row_per_pool_size_from_the_fake_clock() {
 fn runs_every_pool_size_warmups_plus_repetitions_times() {
     let (_, runs) = scripted(plan(3, 2, 5), |_, _| Duration::from_micros(1));
     let expected: HashMap<usize, usize> = (1..=3).map(|p| (p, 7)).collect();
-    assert_eq!(
+    check_eq!(
         runs,
         expected,
         "with 2 warm-ups and 5 repetitions the work should run 7 times on each pool of 1, 2 and \
-         3 threads (pool size -> runs); build one pool per size and run inside pool.install; {}",
-        super::see("harness")
+         3 threads (pool size -> runs); build one pool per size and run inside pool.install"
     );
 }
 
@@ -133,11 +136,10 @@ fn warmup_runs_are_not_timed() {
         millis(if run == 1 { 1_000 } else { 10 })
     });
     let medians: Vec<Duration> = rows.iter().map(|row| row.median).collect();
-    assert_eq!(
+    check_eq!(
         medians,
         [millis(10); 2],
-        "the first (warm-up) run on each pool took 1 s and must not be timed; {}",
-        super::see("harness")
+        "the first (warm-up) run on each pool took 1 s and must not be timed"
     );
 }
 
@@ -146,12 +148,11 @@ fn the_median_ignores_one_disturbed_run() {
     let (rows, _) = scripted(plan(1, 0, 5), |_, run| {
         millis(if run == 3 { 500 } else { 10 })
     });
-    assert_eq!(
+    check_eq!(
         rows[0].median,
         millis(10),
         "one of five runs took 500 ms instead of 10 ms; the median of the five is 10 ms (a mean \
-         would be 108 ms); {}",
-        super::see("harness")
+         would be 108 ms)"
     );
 }
 
@@ -159,43 +160,80 @@ fn the_median_ignores_one_disturbed_run() {
 fn an_even_number_of_runs_takes_the_mean_of_the_middle_two() {
     // 4, 3, 2, 1 ms: sorted 1, 2, 3, 4, whose median is 2.5 ms.
     let (rows, _) = scripted(plan(1, 0, 4), |_, run| millis(5 - run));
-    assert_eq!(
+    check_eq!(
         rows[0].median,
         Duration::from_micros(2_500),
-        "runs of 4, 3, 2 and 1 ms have the median 2.5 ms; {}",
-        super::see("harness")
+        "runs of 4, 3, 2 and 1 ms have the median 2.5 ms"
     );
 }
 
 #[test]
-fn bad_plans_are_refused() {
-    let clock = FakeClock::default();
-    let tick = || clock.advance(Duration::from_millis(1));
-    let no_threads = plan(0, 0, 3);
-    let no_repetitions = plan(2, 1, 0);
-    assert!(
-        matches!(
-            measure_scaling(&clock, &no_threads, tick),
-            Err(HarnessError::NoThreads)
+fn bad_plans_are_refused_no_threads_first() {
+    let cases = [
+        (plan(0, 0, 3), "NoThreads"),
+        (plan(0, 1, 0), "NoThreads"),
+        (plan(2, 1, 0), "NoRepetitions"),
+    ];
+    for (plan, expected) in cases {
+        let (outcome, runs) = attempt(plan, |_, _| millis(1));
+        let name = match &outcome {
+            Err(HarnessError::NoThreads) => "NoThreads",
+            Err(HarnessError::NoRepetitions) => "NoRepetitions",
+            _ => "something else",
+        };
+        check!(
+            name == expected && runs.is_empty(),
+            "{plan:?} cannot be measured: it should be Err(HarnessError::{expected}) before any \
+             run (max_threads is checked first), got {outcome:?} after the runs {runs:?}"
+        );
+    }
+}
+
+#[test]
+fn work_too_fast_to_time_is_refused_on_any_pool_size() {
+    // (plan, cost of a run on p threads, run number, the pool size that must be named)
+    type Cost = fn(usize, usize) -> Duration;
+    let cases: [(Plan, Cost, usize, &str); 4] = [
+        (
+            plan(2, 0, 3),
+            |_, _| Duration::ZERO,
+            1,
+            "no run takes any time",
         ),
-        "max_threads 0 leaves nothing to measure: Err(HarnessError::NoThreads); {}",
-        super::see("harness")
-    );
-    assert!(
-        matches!(
-            measure_scaling(&clock, &no_repetitions, tick),
-            Err(HarnessError::NoRepetitions)
+        (
+            plan(3, 0, 3),
+            |p, _| if p == 1 { millis(6) } else { Duration::ZERO },
+            2,
+            "runs on 2 and 3 threads take no time",
         ),
-        "repetitions 0 leaves no time to report: Err(HarnessError::NoRepetitions); {}",
-        super::see("harness")
-    );
-    let outcome = measure_scaling(&clock, &plan(2, 0, 3), || ());
-    assert!(
-        matches!(outcome, Err(HarnessError::TooFastToTime { threads: 1 })),
-        "work that takes no time has no speedup (0 / 0): Err(TooFastToTime {{ threads: 1 }}), \
-         got {outcome:?}; {}",
-        super::see("harness")
-    );
+        (
+            plan(4, 1, 3),
+            |p, _| if p == 3 { Duration::ZERO } else { millis(6) },
+            3,
+            "only runs on 3 threads take no time",
+        ),
+        (
+            plan(2, 0, 3),
+            |p, run| {
+                if p == 2 && run != 3 {
+                    Duration::ZERO
+                } else {
+                    millis(6)
+                }
+            },
+            2,
+            "two of the three runs on 2 threads take no time, so their median is 0",
+        ),
+    ];
+    for (plan, cost, threads, story) in cases {
+        let (outcome, _) = attempt(plan, cost);
+        check!(
+            matches!(outcome, Err(HarnessError::TooFastToTime { threads: t }) if t == threads),
+            "{plan:?} where {story}: the first pool size whose median is zero is {threads}, so \
+             the harness should fail with TooFastToTime {{ threads: {threads} }}, got \
+             {outcome:?}; check every pool size's median, not only 1's"
+        );
+    }
 }
 
 #[test]
@@ -205,10 +243,9 @@ fn the_system_clock_never_goes_back() {
     for _ in 0..1_000 {
         testkit::spin(100);
         let now = clock.now();
-        assert!(
+        check!(
             now >= last,
-            "SystemClock::now() went from {last:?} back to {now:?}; {}",
-            super::see("harness")
+            "SystemClock::now() went from {last:?} back to {now:?}"
         );
         last = now;
     }
@@ -219,14 +256,19 @@ fn measures_real_work_with_the_system_clock() {
     let rows = measure_scaling(&SystemClock::new(), &plan(2, 1, 3), || {
         testkit::spin(200_000)
     })
-    .unwrap_or_else(|error| panic!("measuring real work failed: {error}"));
-    assert_eq!(rows.len(), 2, "one row per pool size: {rows:?}");
-    assert_eq!(
+    .unwrap_or_else(|error| fail!("measuring real work failed: {error}"));
+    check_eq!(rows.len(), 2, "one row per pool size: {rows:?}");
+    check_eq!(
         rows[0].speedup,
         1.0,
-        "one thread is the baseline of every speedup: {rows:?}; {}",
-        super::see("harness")
+        "one thread is the baseline of every speedup: {rows:?}"
     );
+}
+
+/// √(a³) as the spec computes it: `(a as f64).powi(3).sqrt()`, written out as the products.
+fn root_of_cube(a: u64) -> f64 {
+    let x = a as f64;
+    (x * x * x).sqrt()
 }
 
 #[test]
@@ -241,29 +283,69 @@ fn cubes_sqrt_matches_seed_004() {
         (6, 14.696_938_456_699_069),
         (7, 18.520_259_177_452_136),
     ];
-    assert_eq!(
+    check_eq!(
         cubes_sqrt(7),
         expected,
-        "cubes_sqrt(7) should be the pairs (a, sqrt(a^3)) for a = 1 to 7, in order; {}",
-        super::see("harness")
+        "cubes_sqrt(7) should be the pairs (a, sqrt(a^3)) for a = 1 to 7, in order"
     );
-    assert!(cubes_sqrt(0).is_empty(), "cubes_sqrt(0) has no pairs");
+    check!(cubes_sqrt(0).is_empty(), "cubes_sqrt(0) has no pairs");
+}
+
+/// The grader's size, tests/lesson5/perf.rs's `N`.
+const GRADED_N: usize = 8_000_000;
+
+/// Checks `pairs`, made by `call`, against the spec's formula for every `a` up to `n`.
+fn check_cubes(call: &str, pairs: Result<Vec<(u64, f64)>, String>, n: usize) {
+    let pairs = pairs.unwrap_or_else(|message| {
+        fail!(
+            "{call} panicked with {message:?}: a³ for a up to {n} does not fit in u64 (it \
+             overflows past a = 2 642 245); compute the cube in f64, (a as f64).powi(3)"
+        )
+    });
+    check_eq!(
+        pairs.len(),
+        n,
+        "{call} should hold one pair per a from 1 to {n}"
+    );
+    let wrong = pairs
+        .iter()
+        .zip(1u64..)
+        .find(|&(&(got_a, root), a)| got_a != a || root.to_bits() != root_of_cube(a).to_bits());
+    if let Some((&(got_a, root), a)) = wrong {
+        fail!(
+            "{call}: pair {} is ({got_a}, {root:e}), but the spec says ({a}, {:e}), \
+             (a as f64).powi(3).sqrt() bit for bit (powf(1.5) and a * a.sqrt() round \
+             differently); the grader compares these bits at n = {GRADED_N}",
+            a - 1,
+            root_of_cube(a)
+        );
+    }
+}
+
+#[test]
+fn cubes_sqrt_is_bit_exact_at_the_graders_size() {
+    check_cubes(
+        "cubes_sqrt(8_000_000)",
+        no_panic(|| cubes_sqrt(GRADED_N)),
+        GRADED_N,
+    );
+}
+
+#[test]
+fn cubes_sqrt_par_is_bit_exact_at_the_graders_size() {
+    let pairs = testkit::in_rayon_pool(2, || no_panic(|| cubes_sqrt_par(GRADED_N)));
+    check_cubes("cubes_sqrt_par(8_000_000) on 2 threads", pairs, GRADED_N);
 }
 
 #[test]
 fn the_parallel_pairs_equal_the_serial_ones() {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(4)
-        .build()
-        .expect("building a rayon pool failed");
     for n in [0, 1, 1_000, 100_003] {
         let serial = cubes_sqrt(n);
-        let parallel = pool.install(|| cubes_sqrt_par(n));
-        assert!(
+        let parallel = testkit::in_rayon_pool(4, || cubes_sqrt_par(n));
+        check!(
             parallel == serial,
             "cubes_sqrt_par({n}) differs from cubes_sqrt({n}): same pairs, same order (collect \
-             keeps the order of a parallel iterator); {}",
-            super::see("harness")
+             keeps the order of a parallel iterator)"
         );
     }
 }
@@ -285,20 +367,20 @@ proptest! {
             Duration::from_nanos(serial_nanos - parallel + parallel / p)
         };
         let (rows, _) = scripted(plan(max_threads, warmups, repetitions), |p, _| cost(p as u64));
-        prop_assert_eq!(rows.len(), max_threads, "one row per pool size; {}", super::see("harness"));
+        check_eq!(rows.len(), max_threads, "one row per pool size");
         for (row, p) in rows.iter().zip(1u64..) {
-            prop_assert_eq!(row.threads as u64, p);
-            prop_assert_eq!(row.median, cost(p), "median on {} threads; {}", p, super::see("harness"));
+            check_eq!(row.threads as u64, p, "the rows come in order of p");
+            check_eq!(row.median, cost(p), "median on {p} threads");
             let speedup = cost(1).as_secs_f64() / cost(p).as_secs_f64();
-            prop_assert!(
+            check!(
                 close(row.speedup, speedup, 1e-9),
-                "speedup on {} threads should be median(1) / median({}) = {}, got {}; {}",
-                p, p, speedup, row.speedup, super::see("harness")
+                "speedup on {p} threads should be median(1) / median({p}) = {speedup}, got {}",
+                row.speedup
             );
-            prop_assert!(
+            check!(
                 close(row.efficiency, speedup / p as f64, 1e-9),
-                "efficiency on {} threads should be speedup / {}, got {}; {}",
-                p, p, row.efficiency, super::see("harness")
+                "efficiency on {p} threads should be speedup / {p}, got {}",
+                row.efficiency
             );
         }
     }

@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use subject::{Crossover, CrossoverError, Race, Search, find_crossover};
+use testkit::{check, check_eq, fail};
+
+const BOOK: testkit::Book = super::book("crossover");
 
 // ANCHOR: cost_model
 /// A parallel version that pays `overhead_ns` to start and then splits `per_item_ns` of work per
@@ -54,23 +57,28 @@ fn search(start: u64, limit: u64, repetitions: usize) -> Search {
 
 fn found(search: &Search, race: impl FnMut(u64) -> Race) -> Crossover {
     find_crossover(search, race).unwrap_or_else(|error| {
-        panic!(
-            "find_crossover({search:?}) failed with \"{error}\", but the search is valid; {}",
-            super::see("crossover")
-        )
+        fail!("find_crossover({search:?}) failed with \"{error}\", but the search is valid")
     })
+}
+
+/// A race in which parallel wins exactly from `threshold` on: 1 ms against 2 ms, with no
+/// arithmetic on the size, so sizes up to `u64::MAX` are safe to race.
+fn wins_from(threshold: u64) -> impl FnMut(u64) -> Race {
+    move |n| Race {
+        serial: Duration::from_millis(2),
+        parallel: Duration::from_millis(if n >= threshold { 1 } else { 3 }),
+    }
 }
 
 // ANCHOR: crossover_test
 #[test]
 fn finds_the_first_size_where_parallel_is_strictly_faster() {
     let answer = found(&search(1, 1 << 30, 3), |n| BOOK_MODEL.race(n));
-    assert_eq!(
+    check_eq!(
         answer,
         Crossover::At(40_001),
         "at n = 40 000 serial and parallel tie (200 µs each) and at 40 001 parallel wins: the \
-         answer is the first size that wins, not the last one that loses; {}",
-        super::see("crossover")
+         answer is the first size that wins, not the last one that loses"
     );
 }
 // ANCHOR_END: crossover_test
@@ -78,11 +86,10 @@ fn finds_the_first_size_where_parallel_is_strictly_faster() {
 #[test]
 fn a_win_at_the_start_is_the_answer() {
     let answer = found(&search(50_000, 1 << 20, 1), |n| BOOK_MODEL.race(n));
-    assert_eq!(
+    check_eq!(
         answer,
         Crossover::At(50_000),
-        "parallel already wins at the first size tried; {}",
-        super::see("crossover")
+        "parallel already wins at the first size tried"
     );
 }
 
@@ -97,12 +104,11 @@ fn gives_up_at_the_limit_without_going_past_it() {
         largest = largest.max(n);
         one_thread.race(n)
     });
-    assert_eq!(
+    check_eq!(
         (answer, largest),
         (Crossover::NotUpTo(1_000), 1_000),
         "one thread plus start-up never beats serial: try the limit itself, never more, then \
-         answer NotUpTo(limit) (got the answer and the largest size raced); {}",
-        super::see("crossover")
+         answer NotUpTo(limit) (got the answer and the largest size raced)"
     );
 }
 
@@ -114,11 +120,10 @@ fn races_each_size_it_tries_exactly_repetitions_times() {
         BOOK_MODEL.race(n)
     });
     let wrong: Vec<_> = races.iter().filter(|&(_, &count)| count != 5).collect();
-    assert!(
+    check!(
         wrong.is_empty(),
         "with 5 repetitions every size tried should be raced exactly 5 times (and never again \
-         later); these were not (size, races): {wrong:?}; {}",
-        super::see("crossover")
+         later); these were not (size, races): {wrong:?}"
     );
 }
 
@@ -129,11 +134,10 @@ fn doubling_and_bisection_need_few_sizes() {
         sizes += 1;
         BOOK_MODEL.race(n)
     });
-    assert!(
+    check!(
         sizes <= 2 * 40,
         "finding 40 001 below 2^40 took {sizes} races: doubling needs about log2(40 001) = 16, \
-         bisection as many again; a scan size by size would need 40 001; {}",
-        super::see("crossover")
+         bisection as many again; a scan size by size would need 40 001"
     );
 }
 
@@ -153,21 +157,98 @@ fn one_disturbed_race_does_not_flip_a_verdict() {
         }
         race
     });
-    assert_eq!(
+    check_eq!(
         answer,
         Crossover::At(40_001),
         "one race in five at every size was disturbed; comparing the medians of the five \
-         serial times and the five parallel times ignores it; {}",
-        super::see("crossover")
+         serial times and the five parallel times ignores it"
     );
 }
 
 #[test]
-fn impossible_searches_are_refused() {
+fn the_medians_decide_not_a_majority_of_races() {
+    // At every size the three races are paired so that the side whose median is faster wins
+    // only one race of the three: a verdict by counting races is wrong at every size.
+    let mut raced = BTreeMap::<u64, u32>::new();
+    let answer = found(&search(1, 1 << 30, 3), |n| {
+        let round = raced.entry(n).or_default();
+        *round += 1;
+        let Race {
+            serial: s,
+            parallel: p,
+        } = BOOK_MODEL.race(n);
+        let zero = Duration::ZERO;
+        // Medians stay s and p; the winner by median wins round 1 only.
+        let (serial, parallel) = match (p < s, *round) {
+            (_, 1) => (s, p),
+            (true, 2) => (zero, zero),
+            (true, _) => (s, s + p),
+            (false, 2) => (s + p + Duration::from_nanos(1), p),
+            (false, _) => (s, zero),
+        };
+        Race { serial, parallel }
+    });
+    check_eq!(
+        answer,
+        Crossover::At(40_001),
+        "the three races at each size were paired so that the faster median wins only one of \
+         them: judge a size by comparing the median serial time with the median parallel time, \
+         never by counting the races parallel won"
+    );
+}
+
+#[test]
+fn searches_up_to_u64_max_never_overflow() {
+    let top = u64::MAX;
+    let cases = [
+        (search(1, top, 1), top - 1, Crossover::At(top - 1)),
+        (search(1, top, 1), top, Crossover::At(top)),
+        (
+            search(3, top, 1),
+            (1 << 63) + 5,
+            Crossover::At((1 << 63) + 5),
+        ),
+        (search(top - 10, top, 1), top - 3, Crossover::At(top - 3)),
+        (search(top, top, 2), top, Crossover::At(top)),
+        (search(1 << 62, top, 1), 0, Crossover::At(1 << 62)),
+    ];
+    for (search, threshold, expected) in cases {
+        let outcome = super::no_panic(|| find_crossover(&search, wins_from(threshold)));
+        check_eq!(
+            outcome,
+            Ok(Ok(expected)),
+            "{search:?} where parallel wins from {threshold} on (Err(text) is a panic): near \
+             u64::MAX, 2 n and lost + won overflow; saturate the doubling at the limit and take \
+             the middle as lost + (won - lost) / 2"
+        );
+    }
+    let never_wins = |_| Race {
+        serial: Duration::from_millis(2),
+        parallel: Duration::from_millis(3),
+    };
+    let never = super::no_panic(|| find_crossover(&search(5, top, 1), never_wins));
+    check_eq!(
+        never,
+        Ok(Ok(Crossover::NotUpTo(top))),
+        "a search from 5 to u64::MAX that parallel never wins ends at u64::MAX itself (Err(text) \
+         is a panic)"
+    );
+}
+
+#[test]
+fn impossible_searches_are_refused_before_any_race() {
     let cases = [
         (search(0, 10, 3), CrossoverError::ZeroStart),
+        (search(0, 10, 0), CrossoverError::ZeroStart),
         (
             search(10, 5, 3),
+            CrossoverError::LimitBelowStart {
+                start: 10,
+                limit: 5,
+            },
+        ),
+        (
+            search(10, 5, 0),
             CrossoverError::LimitBelowStart {
                 start: 10,
                 limit: 5,
@@ -176,11 +257,17 @@ fn impossible_searches_are_refused() {
         (search(1, 10, 0), CrossoverError::NoRepetitions),
     ];
     for (search, expected) in cases {
-        assert_eq!(
-            find_crossover(&search, |n| BOOK_MODEL.race(n)),
-            Err(expected),
-            "{search:?} cannot be searched; {}",
-            super::see("crossover")
+        let mut races = 0;
+        let got = find_crossover(&search, |n| {
+            races += 1;
+            BOOK_MODEL.race(n)
+        });
+        check_eq!(
+            (got, races),
+            (Err(expected.clone()), 0),
+            "{search:?} cannot be searched: it should fail with {expected:?} (the first error \
+             that applies, in the order ZeroStart, LimitBelowStart, NoRepetitions) before any \
+             race (got the result and the number of races)"
         );
     }
 }
@@ -199,9 +286,6 @@ proptest! {
         let model = CostModel { overhead_ns, per_item_ns, threads };
         let expected = model.first_win(start, limit).map_or(Crossover::NotUpTo(limit), Crossover::At);
         let answer = found(&search(start, limit, 1), |n| model.race(n));
-        prop_assert_eq!(
-            answer, expected,
-            "{:?} searched from {} to {}; {}", model, start, limit, super::see("crossover")
-        );
+        check_eq!(answer, expected, "{model:?} searched from {start} to {limit}");
     }
 }

@@ -8,10 +8,13 @@ mod ex2_fit;
 mod ex3_harness;
 mod ex4_crossover;
 mod ex5_plot;
+mod svg;
 
-/// The book section that explains `anchor` in this lesson's chapter, for failure messages.
-fn see(anchor: &str) -> String {
-    testkit::see(5, anchor)
+use testkit::Book;
+
+/// The section `anchor` of this lesson's chapter, for failure messages.
+const fn book(anchor: &'static str) -> Book {
+    Book::new(5, anchor)
 }
 
 /// Whether `actual` is within `tolerance` of `expected`, relative to the larger of the two
@@ -19,4 +22,11 @@ fn see(anchor: &str) -> String {
 fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
     let scale = actual.abs().max(expected.abs()).max(1.0);
     (actual - expected).abs() <= tolerance * scale
+}
+
+/// Runs `work`, turning a panic into `Err` with its message, so a test can say what a panic
+/// means instead of only quoting it.
+fn no_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .map_err(|payload| testkit::panic_text(payload.as_ref()))
 }

@@ -20,8 +20,10 @@ pub mod crossover;
 pub mod fit;
 pub mod harness;
 pub mod laws;
+mod errors;
 mod median;
 pub mod plot;
+mod types;
 pub mod workload;
 
 pub use crossover::{Crossover, CrossoverError, Race, Search, find_crossover};

@@ -3,6 +3,13 @@
 // ANCHOR: cubes_sqrt
 /// The pairs `(a, √(a³))` for `a` = 1, 2, … `n`, in order, computed on this thread: seed 004's
 /// `cubes_and_sqare_root` mapped over its input. `cubes_sqrt(0)` is empty.
+///
+/// Each root is computed in `f64` as `(a as f64).powi(3).sqrt()`: the cube `x * x * x` of
+/// `x = a as f64`, rounded after each product, then `f64::sqrt` (correctly rounded). The
+/// grader compares your output with the reference's bit for bit at `n` = 8 000 000, and so does
+/// a test. Other formulas give other bits: `(a as f64).powf(1.5)` differs from a = 1 335 on,
+/// `x * x.sqrt()` from a = 6 on; and a cube in `u64` (`a * a * a`, `a.pow(3)`) overflows once
+/// `a` passes 2 642 245.
 pub fn cubes_sqrt(n: usize) -> Vec<(u64, f64)> {
     let _ = n;
     todo!("Exercise 5.3: read book/src/lesson5.md#harness")

@@ -13,11 +13,13 @@
 //! | 5. Speedup plots | [`plot`] | `book/src/lesson5.md#plot` |
 
 pub mod crossover;
+mod errors;
 pub mod fit;
 pub mod harness;
 pub mod laws;
 mod median;
 pub mod plot;
+mod types;
 pub mod workload;
 
 pub use crossover::{Crossover, CrossoverError, Race, Search, find_crossover};
