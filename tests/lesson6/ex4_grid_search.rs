@@ -1,9 +1,14 @@
 //! Exercise 4: grid search, the cubic that best fits a target curve.
 
+use std::sync::Mutex;
+
 use proptest::prelude::*;
-use subject::{Cubic, SearchError, best_fit};
+use subject::{Cubic, SearchError, best_fit, lowest_error};
+use testkit::{PATIENCE, Rendezvous, check, check_eq};
 
 use super::{any_cubic, cubic_value, in_pool};
+
+const BOOK: testkit::Book = super::book("grid-search");
 
 /// Six distinct x from -2 to 2: enough that two different cubics never agree at all of them.
 const XS: [f64; 6] = [-2.0, -1.2, -0.4, 0.4, 1.2, 2.0];
@@ -34,13 +39,12 @@ fn equal_errors_go_to_the_lowest_row_on_any_number_of_threads() {
     for threads in 1..=4 {
         for run in 0..5 {
             let found = in_pool(threads, || best_fit(&grid, &XS, &target));
-            assert!(
+            check!(
                 matches!(found, Ok(fit) if fit.index == 637 && fit.error == 6.0),
                 "run {run} on {threads} threads: rows 637, 646, 655, … fit equally well (error \
                  6), and the lowest, 637, must win every time, but best_fit gave {found:?}; \
                  compare (error, index) pairs so that the answer never depends on which thread \
-                 finished first; {}",
-                super::see("grid-search")
+                 finished first"
             );
         }
     }
@@ -58,13 +62,31 @@ fn the_lowest_of_several_exact_matches_wins() {
     }
     for threads in 1..=4 {
         let found = in_pool(threads, || best_fit(&grid, &XS, &curve(&wanted)));
-        assert!(
+        check!(
             matches!(found, Ok(fit) if fit.index == 3 && fit.cubic == wanted),
             "rows 3, 7, 11 and 50 all hold the target's own cubic, so row 3 must win, on \
-             {threads} threads; got {found:?}; {}",
-            super::see("grid-search")
+             {threads} threads; got {found:?}"
         );
     }
+}
+
+#[test]
+fn the_fit_is_by_squared_error_not_absolute_error() {
+    // Against the target (3, 0, 0, 0, 0, 0), y = 0 misses by 3 once (squares: 9) and y = 0.5
+    // misses by 2.5 once and by 0.5 five times (squares: 6.25 + 5 · 0.25 = 7.5). By absolute
+    // error y = 0 would win, 3 against 5.
+    let grid = [
+        Cubic::new(0.0, 0.0, 0.0, 0.0),
+        Cubic::new(0.0, 0.0, 0.0, 0.5),
+    ];
+    let target = [3.0, 0.0, 0.0, 0.0, 0.0, 0.0];
+    let found = in_pool(2, || best_fit(&grid, &XS, &target));
+    check!(
+        matches!(found, Ok(fit) if fit.index == 1 && fit.error == 7.5),
+        "y = 0 has squared error 9 and y = 0.5 has 7.5 against {target:?}, so row 1 wins with \
+         error 7.5, the sum of the squared differences (by absolute differences, 3 against 5, \
+         row 0 would); got {found:?}"
+    );
 }
 
 #[test]
@@ -73,11 +95,10 @@ fn a_nan_error_never_wins() {
     let overflowing = Cubic::new(1e308, -1e308, 0.0, 0.0);
     let grid = [overflowing, Cubic::new(0.0, 0.0, 0.0, 5.0)];
     let found = best_fit(&grid, &XS, &[0.0; 6]);
-    assert!(
+    check!(
         matches!(found, Ok(fit) if fit.index == 1),
         "row 0's error is NaN, which must count as worse than any number, so row 1 wins; got \
-         {found:?}; {}",
-        super::see("grid-search")
+         {found:?}"
     );
 }
 
@@ -104,17 +125,48 @@ fn bad_input_is_refused_with_a_reason() {
             }),
             "an infinite x",
         ),
+        (
+            best_fit(&[], &XS, &[0.0; 2]),
+            Err(SearchError::EmptyGrid),
+            "an empty grid and 6 x but 2 target values (the empty grid is checked first)",
+        ),
+        (
+            best_fit(&grid, &[f64::NAN, 1.0], &[0.0]),
+            Err(SearchError::LengthMismatch { xs: 2, target: 1 }),
+            "2 x, one NaN, but 1 target value (lengths are checked before values)",
+        ),
+        (
+            best_fit(
+                &grid,
+                &[0.0, 1.0, f64::NEG_INFINITY],
+                &[f64::INFINITY, 0.0, 0.0],
+            ),
+            Err(SearchError::NotFinite {
+                input: "xs",
+                index: 2,
+                value: f64::NEG_INFINITY,
+            }),
+            "a bad x at index 2 and a bad target value at index 0 (xs are checked first)",
+        ),
+        (
+            best_fit(
+                &grid,
+                &[0.0, 1.0, 2.0],
+                &[0.0, f64::INFINITY, f64::NEG_INFINITY],
+            ),
+            Err(SearchError::NotFinite {
+                input: "target",
+                index: 1,
+                value: f64::INFINITY,
+            }),
+            "two bad target values (the first is reported)",
+        ),
     ];
     for (got, expected, what) in cases {
-        assert_eq!(
-            got,
-            expected,
-            "best_fit with {what}; {}",
-            super::see("grid-search")
-        );
+        check_eq!(got, expected, "best_fit with {what}");
     }
     let nan_target = best_fit(&grid, &[0.0, 1.0], &[0.0, f64::NAN]);
-    assert!(
+    check!(
         matches!(
             nan_target,
             Err(SearchError::NotFinite {
@@ -124,8 +176,138 @@ fn bad_input_is_refused_with_a_reason() {
             }) if value.is_nan()
         ),
         "a NaN in the target should be Err(NotFinite {{ input: \"target\", index: 1, .. }}), \
-         got {nan_target:?}; {}",
-        super::see("grid-search")
+         got {nan_target:?}"
+    );
+}
+
+#[test]
+fn search_errors_say_what_is_wrong() {
+    let grid = [Cubic::new(1.0, 0.0, 0.0, 0.0)];
+    let messages = [
+        (best_fit(&[], &XS, &[0.0; 6]), vec!["no rows"]),
+        (
+            best_fit(&grid, &XS, &[0.0; 5]),
+            vec!["6 x values", "5 target values"],
+        ),
+        (
+            best_fit(&grid, &[0.0; 4], &[0.0, 0.0, 0.0, f64::INFINITY]),
+            vec!["target[3]", "inf", "finite"],
+        ),
+    ];
+    for (outcome, words) in messages {
+        let text = outcome.as_ref().map_err(ToString::to_string);
+        check!(
+            matches!(&text, Err(text) if words.iter().all(|word| text.contains(word))),
+            "best_fit should fail with an error that reads with {words:?} (the given Display), \
+             but gave {outcome:?}, which reads {text:?}"
+        );
+    }
+}
+
+// ANCHOR: parallel_search
+#[test]
+fn lowest_error_scores_rows_in_parallel() {
+    // Every row's error call arrives at one two-party rendezvous: the first two meet, later
+    // ones pass. A search that scores one row at a time leaves the first call waiting alone.
+    let two_at_once = Rendezvous::new(2);
+    let outcomes = Mutex::new(Vec::new());
+    let found = in_pool(2, || {
+        lowest_error(50, |i| {
+            let met = two_at_once.meet(PATIENCE);
+            outcomes.lock().unwrap().push(met);
+            (i as f64 - 20.0).abs()
+        })
+    });
+    let outcomes = outcomes.into_inner().unwrap();
+    check_eq!(
+        outcomes.len(),
+        50,
+        "lowest_error(50, error) should call error once per row"
+    );
+    if let Some(Err(stranded)) = outcomes.iter().find(|outcome| outcome.is_err()) {
+        testkit::fail!(
+            "lowest_error(50, ..) on 2 threads never scored two rows at once ({stranded}): \
+             score the rows in parallel (a rayon parallel iterator), not one after another"
+        );
+    }
+    check_eq!(
+        found,
+        Some((20, 0.0)),
+        "row 20's error, 0, is the smallest of |i - 20|"
+    );
+}
+// ANCHOR_END: parallel_search
+
+#[test]
+fn lowest_error_calls_error_once_per_row() {
+    for threads in [1, 3] {
+        let calls = Mutex::new(Vec::new());
+        let found = in_pool(threads, || {
+            lowest_error(100, |i| {
+                calls.lock().unwrap().push(i);
+                ((i * 37) % 101) as f64
+            })
+        });
+        let mut calls = calls.into_inner().unwrap();
+        calls.sort_unstable();
+        check_eq!(
+            calls,
+            (0..100).collect::<Vec<_>>(),
+            "lowest_error(100, error) on {threads} threads should call error once for each row"
+        );
+        check_eq!(
+            found,
+            Some((0, 0.0)),
+            "row 0's error, (0 · 37) mod 101 = 0, is the smallest"
+        );
+    }
+    let never = lowest_error(0, |i| panic!("error was called for row {i} of no rows"));
+    check_eq!(never, None, "lowest_error(0, ..) has no row to return");
+}
+
+#[test]
+fn lowest_error_counts_nan_as_infinity() {
+    type Case<'a> = (&'a [f64], Option<(usize, f64)>, &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[f64::NAN, 3.0, f64::INFINITY, 3.0],
+            Some((1, 3.0)),
+            "3 beats NaN and ∞; the first 3 wins",
+        ),
+        (
+            &[f64::INFINITY, f64::NAN],
+            Some((0, f64::INFINITY)),
+            "NaN counts as ∞: a tie, row 0 wins",
+        ),
+        (
+            &[-1.0, -7.5, 2.0],
+            Some((1, -7.5)),
+            "errors may be negative: -7.5 is smallest",
+        ),
+        (
+            &[5.0, f64::NEG_INFINITY, f64::NAN],
+            Some((1, f64::NEG_INFINITY)),
+            "-∞ is smallest",
+        ),
+        (
+            &[f64::MAX, f64::MAX],
+            Some((0, f64::MAX)),
+            "equal errors: row 0 wins",
+        ),
+    ];
+    for (errors, expected, why) in cases {
+        let found = in_pool(2, || lowest_error(errors.len(), |i| errors[i]));
+        check_eq!(
+            found,
+            expected,
+            "lowest_error over errors {errors:?}: {why}"
+        );
+    }
+    let all_nan = in_pool(2, || lowest_error(3, |_| f64::NAN));
+    check!(
+        matches!(all_nan, Some((0, error)) if error.is_nan()),
+        "when every error is NaN, all tie (as ∞) and row 0 wins with its own error, NaN; got \
+         {all_nan:?}"
     );
 }
 
@@ -148,7 +330,7 @@ proptest! {
             first_copy,
             first_copy,
             found,
-            super::see("grid-search")
+            BOOK
         );
     }
 }

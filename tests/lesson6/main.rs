@@ -11,10 +11,11 @@ mod ex5_parallel_dot;
 
 use proptest::prelude::*;
 use subject::Cubic;
+use testkit::Book;
 
-/// The book section that explains `anchor` in this lesson's chapter, for failure messages.
-fn see(anchor: &str) -> String {
-    testkit::see(6, anchor)
+/// The section `anchor` of this lesson's chapter, for failure messages.
+const fn book(anchor: &'static str) -> Book {
+    Book::new(6, anchor)
 }
 
 /// Every rayon call inside `in_pool(threads, work)` runs on a fresh pool of exactly `threads`.
@@ -26,9 +27,15 @@ fn bits(values: &[f64]) -> Vec<u64> {
     values.iter().map(|value| value.to_bits()).collect()
 }
 
-/// `a·x³ + b·x² + c·x + d`, computed by the suite itself rather than by the code under test.
+/// `a·x³ + b·x² + c·x + d` as the seed writes it, left to right, computed by the suite itself
+/// rather than by the code under test.
 fn cubic_value(cubic: &Cubic, x: f64) -> f64 {
     cubic.a * x * x * x + cubic.b * x * x + cubic.c * x + cubic.d
+}
+
+/// `((a·x + b)·x + c)·x + d`, Horner's form, computed by the suite itself.
+fn horner_value(cubic: &Cubic, x: f64) -> f64 {
+    ((cubic.a * x + cubic.b) * x + cubic.c) * x + cubic.d
 }
 
 /// Cubics with coefficients in [-10, 10], wider than the seed's [0, 1] so that signs cancel.

@@ -9,11 +9,40 @@
 
 use crate::Cubic;
 
+impl Cubic {
+    // ANCHOR: at
+    /// The value at `x`, computed exactly as the seed writes it: `a * x * x * x + b * x * x + c *
+    /// x + d`, evaluated left to right, so `a * x * x * x` is `((a * x) * x) * x` (not `a *
+    /// x.powi(3)`, which rounds differently), and with no fused multiply-add (`mul_add`).
+    ///
+    /// That fixes the result to the last bit. Every table of exercise 3 computes each element
+    /// with this one method, which is what makes the parallel tables equal the serial one bit for
+    /// bit; the tests, and the grader's performance check, compare bits with the reference.
+    pub fn at(&self, x: f64) -> f64 {
+        let _ = x;
+        todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+    }
+    // ANCHOR_END: at
+
+    // ANCHOR: horner_at
+    /// The value at `x` in Horner form, computed exactly as `((a * x + b) * x + c) * x + d`,
+    /// each operation rounded on its own (no `mul_add`): three multiplications instead of six.
+    /// It rounds differently from [`Cubic::at`], so the two may differ in the last bits, but it
+    /// too is fixed to the last bit, and the tests compare bits.
+    pub fn horner_at(&self, x: f64) -> f64 {
+        let _ = x;
+        todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
+    }
+    // ANCHOR_END: horner_at
+}
+
 // ANCHOR: table_per_row
 /// Builds a `rows × width` row-major table on the current rayon pool, with one task per row:
 /// `fill(i, row)` writes row `i`, and runs as a task of its own. This is joblib's
 /// `Parallel(delayed(f)(row) for row in rows)`: the finest granularity there is.
 ///
+/// Rows are never batched: each is a rayon task that any idle thread of the pool can take, so
+/// while one row's `fill` is still running, the pool's other threads can fill every other row.
 /// `fill` is called exactly once per row. When `width` is 0 the table is empty and `fill` is
 /// never called.
 ///
@@ -32,12 +61,16 @@ where
 /// Builds a `rows × width` row-major table on the current rayon pool, `rows_per_task`
 /// consecutive rows per task: rows `0..k`, `k..2k`, … for `k = rows_per_task`, the last task
 /// taking what is left. Each task calls `fill(i, row)` for its rows in ascending order, on one
-/// thread. This is `pool.starmap(f, rows, chunksize=k)`.
+/// thread, and that thread fills no other row in between. This is `pool.starmap(f, rows,
+/// chunksize=k)`.
 ///
-/// `fill` is called exactly once per row; never when `width` is 0.
+/// The tasks are rayon tasks of their own, run in parallel: with as many tasks as the pool has
+/// threads, all of them run at once. `fill` is called exactly once per row; never when `width`
+/// is 0. Any `rows_per_task` from 1 to `usize::MAX` is valid (one of `rows` or more makes a
+/// single task; mind that `rows_per_task * width` can overflow).
 ///
-/// Panics if `rows_per_task` is 0, with a message naming `rows_per_task`, since no task could
-/// then make progress.
+/// Panics if `rows_per_task` is 0, with a message naming `rows_per_task`, even when the table
+/// is empty, since no task could then make progress.
 pub fn table_chunked<F>(rows: usize, width: usize, rows_per_task: usize, fill: F) -> Vec<f64>
 where
     F: Fn(usize, &mut [f64]) + Sync,
@@ -49,7 +82,8 @@ where
 
 // ANCHOR: evaluate
 /// Every cubic at every x, on the calling thread: the reference the parallel versions must
-/// equal bit for bit.
+/// equal bit for bit (the grader checks your `evaluate_chunked` against the reference
+/// solution's `evaluate_serial`, bit for bit, before it times it).
 pub fn evaluate_serial(grid: &[Cubic], xs: &[f64]) -> Vec<f64> {
     let _ = (grid, xs);
     todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
@@ -63,7 +97,7 @@ pub fn evaluate_per_row(grid: &[Cubic], xs: &[f64]) -> Vec<f64> {
 
 /// [`evaluate_serial`]'s table, `rows_per_task` cubics per rayon task ([`table_chunked`]).
 ///
-/// Panics if `rows_per_task` is 0.
+/// Panics if `rows_per_task` is 0, naming `rows_per_task`, even for an empty grid or no x.
 pub fn evaluate_chunked(grid: &[Cubic], xs: &[f64], rows_per_task: usize) -> Vec<f64> {
     let _ = (grid, xs, rows_per_task);
     todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")
@@ -71,7 +105,7 @@ pub fn evaluate_chunked(grid: &[Cubic], xs: &[f64], rows_per_task: usize) -> Vec
 
 /// Like [`evaluate_chunked`], but each element is [`Cubic::horner_at`].
 ///
-/// Panics if `rows_per_task` is 0.
+/// Panics if `rows_per_task` is 0, naming `rows_per_task`, even for an empty grid or no x.
 pub fn evaluate_horner(grid: &[Cubic], xs: &[f64], rows_per_task: usize) -> Vec<f64> {
     let _ = (grid, xs, rows_per_task);
     todo!("Exercise 6.3: read book/src/lesson6.md#evaluate")

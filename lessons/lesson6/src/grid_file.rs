@@ -2,80 +2,12 @@
 //!
 //! Use the csv crate (`csv::WriterBuilder`, `csv::ReaderBuilder`) and the serde derives on
 //! [`Cubic`]; parsing CSV by hand is how files with quotes, `\r\n` line ends or a byte-order
-//! mark end up misread. The error type is given: fill in its fields as the docs say.
+//! mark end up misread. The error type, [`GridFileError`], is given in `errors.rs`: fill in its
+//! fields as the docs below say.
 
-use std::fmt;
-use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::Cubic;
-
-/// What a valid grid file looks like, for the end of every "malformed" message.
-const VALID_FILE: &str = "a grid file has the header `a,b,c,d` on line 1, then one row of four \
-                          numbers per line, such as `0,0.5,1,0.25`";
-
-/// Why a grid file could not be written or read.
-#[derive(Debug)]
-pub enum GridFileError {
-    /// The file could not be created, written or read.
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// What was being done: "create", "write" or "read".
-        action: &'static str,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// A line of the file is not part of a valid grid file.
-    Malformed {
-        /// The file.
-        path: PathBuf,
-        /// The line, counting from 1; the header is line 1.
-        line: u64,
-        /// What is wrong with that line.
-        problem: String,
-    },
-}
-
-impl GridFileError {
-    /// The line a [`GridFileError::Malformed`] error is about; `None` for I/O errors.
-    pub fn line(&self) -> Option<u64> {
-        match self {
-            GridFileError::Io { .. } => None,
-            GridFileError::Malformed { line, .. } => Some(*line),
-        }
-    }
-}
-
-impl fmt::Display for GridFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            GridFileError::Io {
-                path,
-                action,
-                source,
-            } => write!(f, "could not {action} {}: {source}", path.display()),
-            GridFileError::Malformed {
-                path,
-                line,
-                problem,
-            } => write!(
-                f,
-                "{}, line {line}: {problem}; {VALID_FILE}",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for GridFileError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GridFileError::Io { source, .. } => Some(source),
-            GridFileError::Malformed { .. } => None,
-        }
-    }
-}
+use crate::{Cubic, GridFileError};
 
 // ANCHOR: write_grid
 /// Writes `grid` to `path` as CSV: the header `a,b,c,d`, then one line per cubic, in order.
@@ -84,7 +16,8 @@ impl std::error::Error for GridFileError {
 /// for bit. An empty grid gives a file holding only the header.
 ///
 /// Errors: [`GridFileError::Io`] naming the path, with `action` "create" if the file cannot be
-/// created and "write" if writing it fails.
+/// created (opened for writing) and "write" if writing to it, or flushing it, fails after it
+/// was created.
 pub fn write_grid(path: &Path, grid: &[Cubic]) -> Result<(), GridFileError> {
     let _ = (path, grid);
     todo!("Exercise 6.2: read book/src/lesson6.md#grid-file")
@@ -93,7 +26,8 @@ pub fn write_grid(path: &Path, grid: &[Cubic]) -> Result<(), GridFileError> {
 
 // ANCHOR: read_grid
 /// Reads a grid file written by [`write_grid`] or by seed 002's Python (`csv.DictWriter`, whose
-/// lines end in `\r\n`). Blank lines are skipped, and spaces around a field are allowed.
+/// lines end in `\r\n`). Blank lines are skipped, and spaces around a field are allowed, in the
+/// header as in the rows: ` a , b,c,d` and `1 , 2,3 ,4` are a valid header and row.
 ///
 /// Errors:
 /// - [`GridFileError::Io`] with `action` "read" when the file cannot be read;

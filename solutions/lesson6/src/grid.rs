@@ -4,10 +4,11 @@
 use crate::Cubic;
 
 /// `points` evenly spaced numbers from `start` to `end`, both included: numpy's
-/// `np.linspace(start, end, points)`.
+/// `np.linspace(start, end, points)`, to the last bit.
 ///
 /// Element `i` is `start + i * step` with `step = (end - start) / (points - 1)`, except the last,
-/// which is `end` exactly. No points give an empty vector, one point gives `[start]`.
+/// which is `end` exactly (adding up steps would miss it by a rounding error). No points give an
+/// empty vector, one point gives `[start]`. `end` may be below `start`.
 // ANCHOR: linspace
 pub fn linspace(start: f64, end: f64, points: usize) -> Vec<f64> {
     match points {
@@ -26,9 +27,11 @@ pub fn linspace(start: f64, end: f64, points: usize) -> Vec<f64> {
 
 /// Every combination of one value per axis, in the order of Python's
 /// `itertools.product(*axes)`: the last axis changes fastest, like the digits of an odometer.
+/// `product(&[&[1.0, 2.0], &[10.0, 20.0]])` is `[[1, 10], [1, 20], [2, 10], [2, 20]]`.
 ///
-/// Row `r` of the result holds one value from each axis. An empty axis makes the product empty;
-/// no axes at all give one empty row, as `itertools.product()` gives one empty tuple.
+/// Axes may have any length and there may be any number of them. An empty axis makes the
+/// product empty; no axes at all give one empty row, as `itertools.product()` gives one empty
+/// tuple.
 // ANCHOR: product
 pub fn product(axes: &[&[f64]]) -> Vec<Vec<f64>> {
     if axes.iter().any(|axis| axis.is_empty()) {

@@ -11,23 +11,27 @@
 //! |---|---|---|
 //! | 1. The grid | [`grid`] | `book/src/lesson6.md#grid` |
 //! | 2. The grid as a CSV file | [`grid_file`] | `book/src/lesson6.md#grid-file` |
-//! | 3. Evaluating the grid | [`cubic`], [`evaluate`] | `book/src/lesson6.md#evaluate` |
+//! | 3. Evaluating the grid | [`evaluate`] | `book/src/lesson6.md#evaluate` |
 //! | 4. Grid search | [`search`] | `book/src/lesson6.md#grid-search` |
 //! | 5. Matrix product by row blocks | [`matmul`] | `book/src/lesson6.md#parallel-dot` |
+//!
+//! The data types ([`types`]) and the error types ([`errors`]) are given ready-made.
 
-pub mod cubic;
+pub mod errors;
 pub mod evaluate;
 pub mod grid;
 pub mod grid_file;
 pub mod matmul;
 pub mod search;
+pub mod types;
 
-pub use cubic::Cubic;
+pub use errors::{GridFileError, MatrixError, SearchError};
 pub use evaluate::{
     evaluate_chunked, evaluate_horner, evaluate_per_row, evaluate_serial, table_chunked,
     table_per_row,
 };
 pub use grid::{cubic_grid, linspace, product};
-pub use grid_file::{GridFileError, read_grid, write_grid};
-pub use matmul::{LoopOrder, Matrix, MatrixError, matmul_serial, parallel_dot};
-pub use search::{BestFit, SearchError, best_fit};
+pub use grid_file::{read_grid, write_grid};
+pub use matmul::{matmul_serial, parallel_dot};
+pub use search::{best_fit, lowest_error};
+pub use types::{BestFit, Cubic, LoopOrder, Matrix};

@@ -1,88 +1,51 @@
 //! Exercise 4: grid search, the row of the grid whose curve best fits a target.
 
 use std::cmp::Ordering;
-use std::fmt;
 
 use rayon::prelude::*;
 
-use crate::Cubic;
+use crate::{BestFit, Cubic, SearchError};
 
-/// The winner of a grid search.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct BestFit {
-    /// Its row in the grid: the lowest such row when several fit equally well.
-    pub index: usize,
-    /// The cubic in that row.
-    pub cubic: Cubic,
-    /// Its sum of squared differences from the target.
-    pub error: f64,
-}
-
-/// Why a grid search could not start.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SearchError {
-    /// The grid has no rows, so nothing can win.
-    EmptyGrid,
-    /// The target has a different number of values than there are x.
-    LengthMismatch {
-        /// How many x there are.
-        xs: usize,
-        /// How many target values there are.
-        target: usize,
-    },
-    /// An x or a target value is NaN or infinite, which would make every error NaN or infinite.
-    NotFinite {
-        /// `"xs"` or `"target"`.
-        input: &'static str,
-        /// The position of the bad value.
-        index: usize,
-        /// The bad value.
-        value: f64,
-    },
-}
-
-impl fmt::Display for SearchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SearchError::EmptyGrid => write!(f, "the grid has no rows to search"),
-            SearchError::LengthMismatch { xs, target } => write!(
-                f,
-                "there are {xs} x values but {target} target values: give one target value per x"
-            ),
-            SearchError::NotFinite {
-                input,
-                index,
-                value,
-            } => write!(
-                f,
-                "{input}[{index}] is {value}: the x values and the target must be finite numbers"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for SearchError {}
-
-/// The cubic of `grid` whose values at `xs` are closest to `target` in the least-squares sense:
-/// the smallest sum over j of `(grid[i].at(xs[j]) - target[j])²`, searched in parallel.
+/// The row `i` in `0..rows` with the smallest `error(i)`, with that error: the parallel
+/// minimum a grid search needs, on the current rayon pool. `error` is called exactly once per
+/// row, and rows are scored in parallel: with two threads or more, two rows' `error` calls run
+/// at once. `None` when `rows` is 0.
 ///
 /// Among rows with equal errors the lowest index wins, so the answer is the same on every run
-/// and every number of threads. An error that comes out NaN (coefficients so large that their
-/// terms overflow) counts as larger than any other.
+/// and every number of threads. A NaN error counts as +∞: worse than any number, and tied with
+/// +∞ (the lower row wins, with its own error).
 ///
-/// Errors: [`SearchError::EmptyGrid`], [`SearchError::LengthMismatch`] when `target` and `xs`
-/// differ in length, [`SearchError::NotFinite`] for the first NaN or infinite x, then target
-/// value.
-// ANCHOR: best_fit
-pub fn best_fit(grid: &[Cubic], xs: &[f64], target: &[f64]) -> Result<BestFit, SearchError> {
-    check_inputs(grid, xs, target)?;
-    let (error, index) = grid
-        .par_iter()
-        .enumerate()
-        .map(|(index, cubic)| (squared_error(cubic, xs, target), index))
+/// Hint: `f64` is not `Ord`; `f64::total_cmp` is a total order, and `Ordering::then` breaks
+/// ties.
+// ANCHOR: lowest_error
+pub fn lowest_error<F>(rows: usize, error: F) -> Option<(usize, f64)>
+where
+    F: Fn(usize) -> f64 + Sync,
+{
+    (0..rows)
+        .into_par_iter()
+        .map(|index| (error(index), index))
         // Comparing (error, index) pairs makes the minimum unique, whatever order the threads'
         // partial results are combined in.
         .min_by(|left, right| by_error_then_index(*left, *right))
+        .map(|(error, index)| (index, error))
+}
+// ANCHOR_END: lowest_error
+
+/// The cubic of `grid` whose values at `xs` are closest to `target` in the least-squares sense:
+/// the smallest sum over j, in ascending order, of the squares `(grid[i].at(xs[j]) -
+/// target[j])²`, searched in parallel with [`lowest_error`]. The winner's `error` is that sum.
+///
+/// As in [`lowest_error`], among rows with equal errors the lowest index wins, and an error
+/// that comes out NaN (coefficients so large that their terms overflow) counts as +∞.
+///
+/// Errors, checked in this order: [`SearchError::EmptyGrid`]; [`SearchError::LengthMismatch`]
+/// when `target` and `xs` differ in length; [`SearchError::NotFinite`] for the first NaN or
+/// infinite value in `xs`, then in `target`.
+// ANCHOR: best_fit
+pub fn best_fit(grid: &[Cubic], xs: &[f64], target: &[f64]) -> Result<BestFit, SearchError> {
+    check_inputs(grid, xs, target)?;
+    let (index, error) = lowest_error(grid.len(), |i| squared_error(&grid[i], xs, target))
         .ok_or(SearchError::EmptyGrid)?;
     Ok(BestFit {
         index,
