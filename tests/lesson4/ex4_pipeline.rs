@@ -7,9 +7,13 @@ use std::thread::{self, ThreadId};
 
 use proptest::prelude::*;
 use subject::{PipelineError, Stage, run_pipeline, run_serial};
-use testkit::{PATIENCE, Rendezvous, within};
+use testkit::{
+    PATIENCE, Rendezvous, ThreadEnds, bounded, check, check_eq, fail, wait_until, within,
+};
 
-const ANCHOR: &str = "pipeline";
+use super::{MEETING, kernel_state, kernel_tid, panic_of};
+
+const BOOK: testkit::Book = super::book("pipeline");
 
 const STAGES: [Stage; 3] = [Stage::Parse, Stage::Compute, Stage::Aggregate];
 
@@ -66,10 +70,8 @@ fn run_endless(failing: Failing) -> (Result<u64, PipelineError<String>>, usize) 
     let hint = format!(
         "the {:?} stage failed on item {}, but the pipeline went on: a failing stage must stop, \
          and the stages around it must notice (a send or receive on a channel whose other end \
-         is gone fails); {}",
-        failing.0,
-        failing.1,
-        super::see(ANCHOR)
+         is gone fails); {BOOK}",
+        failing.0, failing.1,
     );
     let outcome = within(
         PATIENCE,
@@ -108,11 +110,10 @@ fn serial_run_parses_computes_and_aggregates() {
         0,
         |total, x| Ok(total + x),
     );
-    assert_eq!(
+    check_eq!(
         total,
         Ok(14),
-        "run_serial should parse 1, 2, 3, square each and add them up; {}",
-        super::see(ANCHOR)
+        "run_serial should parse 1, 2, 3, square each and add them up"
     );
 }
 
@@ -120,21 +121,16 @@ fn serial_run_parses_computes_and_aggregates() {
 fn serial_run_stops_at_the_first_error() {
     for stage in STAGES {
         let failing = (stage, 5);
-        let outcome = within(
-            PATIENCE,
-            "run_serial over endless input",
-            &super::stuck(ANCHOR),
-            move || {
-                run_serial(
-                    0u64..,
-                    pass(Stage::Parse, failing),
-                    pass(Stage::Compute, failing),
-                    0,
-                    sum(failing),
-                )
-            },
-        );
-        assert_eq!(
+        let outcome = bounded!({
+            run_serial(
+                0u64..,
+                pass(Stage::Parse, failing),
+                pass(Stage::Compute, failing),
+                0,
+                sum(failing),
+            )
+        });
+        check_eq!(
             outcome,
             Err(PipelineError {
                 stage,
@@ -142,8 +138,7 @@ fn serial_run_stops_at_the_first_error() {
                 error: refusal(stage, 5)
             }),
             "the {stage:?} step fails on item 5: run_serial should stop there and return that \
-             stage, that item and the step's error; {}",
-            super::see(ANCHOR)
+             stage, that item and the step's error"
         );
     }
 }
@@ -161,44 +156,37 @@ fn the_three_stages_run_at_the_same_time_on_threads_of_their_own() {
             stage_threads.lock().unwrap().push(thread::current().id());
             if item == meeting_item {
                 all_busy
-                    .meet(PATIENCE)
+                    .meet(MEETING)
                     .map_err(|stranded| stranded.to_string())?;
             }
             Ok(item)
         }
     };
     let (parse, compute, aggregate) = (at(2), at(1), at(0));
-    let (caller, outcome) = within(
-        PATIENCE * 2,
-        "run_pipeline",
-        &super::stuck(ANCHOR),
-        move || {
-            let caller = thread::current().id();
-            let outcome = run_pipeline(0u64..3, 1, parse, compute, 0, move |total, item| {
-                Ok(total + aggregate(item)?)
-            });
-            (caller, outcome)
-        },
-    );
-    assert_eq!(
+    let (caller, outcome) = bounded!({
+        let caller = thread::current().id();
+        let outcome = run_pipeline(0u64..3, 1, parse, compute, 0, move |total, item| {
+            Ok(total + aggregate(item)?)
+        });
+        (caller, outcome)
+    });
+    check_eq!(
         outcome,
         Ok(3),
         "parse (on item 2), compute (on item 1) and aggregate (on item 0) should all be busy at \
-         once: run each stage on a thread of its own; {}",
-        super::see(ANCHOR)
+         once: run each stage on a thread of its own"
     );
     let threads: HashSet<ThreadId> = stage_threads.lock().unwrap().iter().copied().collect();
-    assert!(
+    check!(
         threads.len() == 3 && !threads.contains(&caller),
         "the stages ran on {} distinct thread(s){}: give each stage a thread of its own and let \
-         the caller only wait; {}",
+         the caller only wait",
         threads.len(),
         if threads.contains(&caller) {
             ", one of them the caller's"
         } else {
             ""
-        },
-        super::see(ANCHOR)
+        }
     );
 }
 // ANCHOR_END: rendezvous_test
@@ -208,7 +196,7 @@ fn the_three_stages_run_at_the_same_time_on_threads_of_their_own() {
 fn an_error_in_any_stage_stops_every_stage_and_is_returned() {
     for stage in STAGES {
         let (outcome, dropped) = run_endless((stage, 5));
-        assert_eq!(
+        check_eq!(
             outcome,
             Err(PipelineError {
                 stage,
@@ -216,62 +204,18 @@ fn an_error_in_any_stage_stops_every_stage_and_is_returned() {
                 error: refusal(stage, 5)
             }),
             "the {stage:?} stage fails on item 5 of an endless input: the pipeline should stop \
-             and return that stage, that item and the stage's error; {}",
-            super::see(ANCHOR)
+             and return that stage, that item and the stage's error"
         );
-        assert_eq!(
+        check_eq!(
             dropped,
             3,
             "run_pipeline returned (after the {stage:?} stage failed) while only {dropped} of \
              the 3 stage closures had been dropped: a stage thread was still running. Run the \
-             stages in std::thread::scope, or join every stage before returning; {}",
-            super::see(ANCHOR)
+             stages in std::thread::scope, or join every stage before returning"
         );
     }
 }
 // ANCHOR_END: error_test
-
-#[test]
-fn parse_runs_at_most_capacity_ahead_of_compute() {
-    const CAPACITY: usize = 2;
-    let compute_started = Arc::new(AtomicUsize::new(0));
-    let most_ahead = Arc::new(AtomicUsize::new(0));
-    let (started, ahead) = (Arc::clone(&compute_started), Arc::clone(&most_ahead));
-    let outcome = within(PATIENCE, "run_pipeline", &super::stuck(ANCHOR), move || {
-        run_pipeline(
-            0..60usize,
-            CAPACITY,
-            move |item| {
-                let lead = item - started.load(Ordering::SeqCst).min(item);
-                ahead.fetch_max(lead, Ordering::SeqCst);
-                Ok::<_, String>(item)
-            },
-            move |item| {
-                compute_started.fetch_add(1, Ordering::SeqCst);
-                testkit::spin(20_000);
-                Ok(item)
-            },
-            0,
-            |total, item| Ok(total + item),
-        )
-    });
-    assert_eq!(
-        outcome,
-        Ok((0..60).sum()),
-        "the pipeline should add up 0..60; {}",
-        super::see(ANCHOR)
-    );
-    let lead = most_ahead.load(Ordering::SeqCst);
-    assert!(
-        lead <= CAPACITY + 1,
-        "parse started item k while compute had started only k - {lead} items: with channels of \
-         capacity {CAPACITY}, parse can be at most {} items ahead (the full channel and the item \
-         compute holds). Use crossbeam_channel::bounded(capacity), so that a full channel makes \
-         parse wait; {}",
-        CAPACITY + 1,
-        super::see(ANCHOR)
-    );
-}
 
 /// What a serial loop gives for the proptest's pipeline, written out independently.
 fn serial_expectation(
@@ -316,11 +260,7 @@ proptest! {
         limit in 0u64..40_000,
     ) {
         let expected = serial_expectation(&inputs, parse_bad, compute_bad, limit);
-        let got = within(
-            PATIENCE,
-            "run_pipeline",
-            &super::stuck(ANCHOR),
-            move || {
+        let got = bounded!({
                 run_pipeline(
                     inputs,
                     capacity,
@@ -344,15 +284,272 @@ proptest! {
                         }
                     },
                 )
-            },
-        );
+            });
         prop_assert_eq!(
             got,
             expected,
             "run_pipeline(.., capacity {}, ..) should return what a serial loop does: the total, \
              or the error of the first item that fails, whichever stage it fails in; {}",
             capacity,
-            super::see(ANCHOR)
+            BOOK
         );
     }
+}
+
+/// Runs the pipeline over 0, 1, 2, … with channels of capacity 2, where `late` fails on item
+/// `late_item` only after the thread of `early`, which fails on the later item `early_item`,
+/// has ended. So the stage that fails first in time is `early`, on the later item.
+fn failing_in_reverse(
+    (late, late_item): Failing,
+    (early, early_item): Failing,
+) -> Result<u64, PipelineError<String>> {
+    let early_ended = Arc::new(ThreadEnds::new());
+    let step = move |stage: Stage, value: u64| -> Result<u64, String> {
+        if stage == early && value == 0 {
+            early_ended.mark();
+        }
+        if (stage, value) == (early, early_item) {
+            return Err(refusal(stage, value));
+        }
+        if (stage, value) == (late, late_item) {
+            check!(
+                early_ended.wait_for(1, MEETING),
+                "the {late:?} stage held item {late_item} while the {early:?} stage went on to \
+                 item {early_item}, which fails, but the {early:?} stage's thread never ended: \
+                 with channels of capacity 2, each stage on a thread of its own, it should get \
+                 there and stop"
+            );
+            return Err(refusal(stage, value));
+        }
+        Ok(value)
+    };
+    let (parse, compute, aggregate) = (step.clone(), step.clone(), step);
+    bounded!(run_pipeline(
+        0u64..,
+        2,
+        move |value| parse(Stage::Parse, value),
+        move |value| compute(Stage::Compute, value),
+        0,
+        move |total, value| Ok(total + aggregate(Stage::Aggregate, value)?),
+    ))
+}
+
+#[test]
+fn when_two_stages_fail_the_earlier_item_wins_not_the_earlier_error() {
+    let cases = [
+        ((Stage::Compute, 2), (Stage::Parse, 5)),
+        ((Stage::Aggregate, 1), (Stage::Compute, 3)),
+    ];
+    for (late, early) in cases {
+        let outcome = failing_in_reverse(late, early);
+        check_eq!(
+            outcome,
+            Err(PipelineError {
+                stage: late.0,
+                item: late.1 as usize,
+                error: refusal(late.0, late.1)
+            }),
+            "the {:?} stage failed on item {} first, and then the {:?} stage on item {}: the \
+             pipeline should return the error of the earlier item, {}, as run_serial would, \
+             whichever stage it is and whenever it happened",
+            early.0,
+            early.1,
+            late.0,
+            late.1,
+            late.1
+        );
+    }
+}
+
+/// Watches how far a stage gets ahead of the next one, `held`, which holds its first item until
+/// every stage before it is asleep (blocked on a full channel): the most items the stage before
+/// `held` had started beyond those `held` had finished.
+#[derive(Default)]
+struct Lead {
+    upstream_threads: Mutex<Vec<u64>>,
+    started: AtomicUsize,
+    finished: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl Lead {
+    /// Called by each stage before `held` on every item.
+    fn upstream(&self) {
+        if let Some(tid) = kernel_tid() {
+            let mut threads = self.upstream_threads.lock().unwrap();
+            if !threads.contains(&tid) {
+                threads.push(tid);
+            }
+        }
+    }
+
+    /// Called by the stage right before `held` as it starts an item.
+    fn start(&self) {
+        let item = self.started.fetch_add(1, Ordering::SeqCst);
+        let lead = item - self.finished.load(Ordering::SeqCst).min(item);
+        self.most.fetch_max(lead, Ordering::SeqCst);
+    }
+
+    /// Called by `held` on every item: holds the first one, until the stages before are asleep.
+    fn held(&self, value: u64, stages_before: usize) {
+        if value == 0 {
+            wait_until(MEETING, || {
+                let threads = self.upstream_threads.lock().unwrap();
+                threads.len() == stages_before
+                    && threads.iter().all(|&tid| kernel_state(tid) == Some('S'))
+            });
+        }
+        self.finished.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// How far the stage before `held` got ahead of it, with channels of `capacity`.
+fn most_ahead(capacity: usize, held: Stage) -> usize {
+    let lead = Arc::new(Lead::default());
+    let (parse_lead, compute_lead, aggregate_lead) =
+        (Arc::clone(&lead), Arc::clone(&lead), Arc::clone(&lead));
+    let items = capacity as u64 + 10;
+    let outcome = bounded!(run_pipeline(
+        0..items,
+        capacity,
+        move |value| {
+            parse_lead.upstream();
+            if held == Stage::Compute {
+                parse_lead.start();
+            }
+            Ok::<_, String>(value)
+        },
+        move |value| {
+            if held == Stage::Compute {
+                compute_lead.held(value, 1);
+            } else {
+                compute_lead.upstream();
+                compute_lead.start();
+            }
+            Ok(value)
+        },
+        0,
+        move |total, value| {
+            if held == Stage::Aggregate {
+                aggregate_lead.held(value, 2);
+            }
+            Ok(total + value)
+        },
+    ));
+    check_eq!(
+        outcome,
+        Ok((0..items).sum()),
+        "the pipeline should add up 0..{items}"
+    );
+    lead.most.load(Ordering::SeqCst)
+}
+
+#[test]
+fn each_stage_runs_at_most_capacity_plus_one_items_ahead_of_the_next() {
+    for (ahead, held) in [
+        (Stage::Parse, Stage::Compute),
+        (Stage::Compute, Stage::Aggregate),
+    ] {
+        for capacity in [0, 1, 3] {
+            let lead = most_ahead(capacity, held);
+            check!(
+                lead <= capacity + 1,
+                "the {held:?} stage held its first item, and the {ahead:?} stage started item k \
+                 when {held:?} had finished only k - {lead} items: with channels of capacity \
+                 {capacity}, {ahead:?} can be at most {} items ahead (a full channel and the item \
+                 {held:?} holds). Join the stages with crossbeam_channel::bounded(capacity), \
+                 capacity as given (0 included), so that a full channel makes the stage wait",
+                capacity + 1
+            );
+        }
+    }
+}
+
+#[test]
+fn aggregate_sees_the_items_in_input_order() {
+    for capacity in [0, 1, 3] {
+        let seen = bounded!(run_pipeline(
+            0..300u32,
+            capacity,
+            Ok::<_, String>,
+            Ok,
+            Vec::new(),
+            |mut seen, value| {
+                seen.push(value);
+                Ok(seen)
+            },
+        ));
+        check!(
+            matches!(&seen, Ok(seen) if seen.iter().copied().eq(0..300)),
+            "aggregate should see the items 0..300 in input order, with channels of capacity \
+             {capacity}"
+        );
+    }
+}
+
+#[test]
+fn a_panic_in_a_stage_reaches_the_caller() {
+    for stage in STAGES {
+        let reached = Arc::new(AtomicUsize::new(0));
+        let reached_3 = Arc::clone(&reached);
+        let panicked = panic_of("run_pipeline with a stage that panics", BOOK, move || {
+            let explode = move |this: Stage, value: u64| {
+                let here = (this, value) == (stage, 3);
+                reached_3.fetch_add(usize::from(here), Ordering::SeqCst);
+                assert!(
+                    (this, value) != (stage, 3),
+                    "{this:?} panics on item {value}"
+                );
+                value
+            };
+            let (parse, compute, aggregate) = (explode.clone(), explode.clone(), explode);
+            let _ = run_pipeline(
+                0u64..,
+                1,
+                move |value| Ok::<_, String>(parse(Stage::Parse, value)),
+                move |value| Ok(compute(Stage::Compute, value)),
+                0,
+                move |total, value| Ok(total + aggregate(Stage::Aggregate, value)),
+            );
+        });
+        check!(
+            panicked.is_some() && reached.load(Ordering::SeqCst) == 1,
+            "the {stage:?} stage panics on item 3 of an endless input, so run_pipeline should \
+             panic too (join each stage and pass its panic on), not return or run forever"
+        );
+    }
+}
+
+#[test]
+fn a_pipeline_error_names_the_stage_the_item_and_the_error() {
+    let failed = run_serial(
+        0..20u32,
+        Ok::<_, String>,
+        |x| {
+            if x == 12 {
+                Err("too big".to_string())
+            } else {
+                Ok(x)
+            }
+        },
+        0,
+        |total, x| Ok(total + x),
+    );
+    let Err(error) = failed else {
+        fail!("compute fails on item 12, so run_serial should fail, got {failed:?}");
+    };
+    let message = error.to_string();
+    check!(
+        ["compute", "12", "too big"]
+            .iter()
+            .all(|word| message.contains(word)),
+        "the message of {error:?} is {message:?}: it should name the stage, the item and the \
+         stage's error"
+    );
+    let names: Vec<String> = STAGES.iter().map(ToString::to_string).collect();
+    check_eq!(
+        names,
+        ["parse", "compute", "aggregate"],
+        "the stages' names"
+    );
 }

@@ -9,9 +9,11 @@ use subject::{
     MapReduceError, WordCounts, count_words, map_reduce, merge_counts, most_common,
     word_frequencies,
 };
-use testkit::{HighWater, PATIENCE, Rendezvous, within};
+use testkit::{HighWater, Rendezvous, bounded, check, check_eq, fail};
 
-const ANCHOR: &str = "map-reduce";
+use super::{MEETING, panic_of};
+
+const BOOK: testkit::Book = super::book("map-reduce");
 
 fn counts(pairs: &[(&str, usize)]) -> WordCounts {
     pairs
@@ -20,15 +22,11 @@ fn counts(pairs: &[(&str, usize)]) -> WordCounts {
         .collect()
 }
 
-fn stuck() -> String {
-    super::stuck(ANCHOR)
-}
-
 #[test]
 fn zero_workers_is_an_error() {
     let mapped = map_reduce(vec![1u32], 0, u64::from, |total: &mut u64, x| *total += x);
     let words = word_frequencies(vec!["a b".to_string()], 0);
-    assert!(
+    check!(
         matches!(
             (mapped, words),
             (
@@ -36,15 +34,13 @@ fn zero_workers_is_an_error() {
                 Err(MapReduceError::NoWorkers)
             )
         ),
-        "map_reduce and word_frequencies with 0 workers should be Err(MapReduceError::NoWorkers); \
-         {}",
-        super::see(ANCHOR)
+        "map_reduce and word_frequencies with 0 workers should be Err(MapReduceError::NoWorkers);"
     );
 }
 
 #[test]
 fn count_words_splits_on_everything_but_letters_and_digits() {
-    let cases: [(&str, WordCounts); 5] = [
+    let cases: [(&str, WordCounts); 6] = [
         (
             "The cat, the hat. THE end!",
             counts(&[("the", 3), ("cat", 1), ("hat", 1), ("end", 1)]),
@@ -52,15 +48,15 @@ fn count_words_splits_on_everything_but_letters_and_digits() {
         ("don't stop", counts(&[("don", 1), ("t", 1), ("stop", 1)])),
         ("route 66\n\troute", counts(&[("route", 2), ("66", 1)])),
         ("Größe größe", counts(&[("größe", 2)])),
+        ("x² ½ Ⅻ", counts(&[("x²", 1), ("½", 1), ("ⅻ", 1)])),
         ("  ... !? ", WordCounts::new()),
     ];
     for (text, expected) in cases {
-        assert_eq!(
+        check_eq!(
             count_words(text),
             expected,
             "count_words({text:?}): a word is a run of letters or digits (char::is_alphanumeric), \
-             counted in lower case; {}",
-            super::see(ANCHOR)
+             counted in lower case"
         );
     }
 }
@@ -69,11 +65,10 @@ fn count_words_splits_on_everything_but_letters_and_digits() {
 fn merge_counts_adds_word_by_word() {
     let mut total = counts(&[("a", 1), ("b", 2)]);
     merge_counts(&mut total, counts(&[("b", 3), ("c", 1)]));
-    assert_eq!(
+    check_eq!(
         total,
         counts(&[("a", 1), ("b", 5), ("c", 1)]),
-        "merging {{b: 3, c: 1}} into {{a: 1, b: 2}}; {}",
-        super::see(ANCHOR)
+        "merging {{b: 3, c: 1}} into {{a: 1, b: 2}}"
     );
 }
 
@@ -85,17 +80,15 @@ fn most_common_ranks_by_count_then_alphabetically() {
         .iter()
         .map(|&(word, count)| (word.to_string(), count))
         .collect();
-    assert_eq!(
+    check_eq!(
         ranked(3),
         expected,
-        "most_common(counts, 3): highest count first, equal counts in alphabetical order; {}",
-        super::see(ANCHOR)
+        "most_common(counts, 3): highest count first, equal counts in alphabetical order"
     );
-    assert_eq!(
+    check_eq!(
         ranked(10).len(),
         4,
-        "asking for more words than there are gives them all; {}",
-        super::see(ANCHOR)
+        "asking for more words than there are gives them all"
     );
 }
 
@@ -104,21 +97,20 @@ fn most_common_ranks_by_count_then_alphabetically() {
 fn map_reduce_maps_on_every_worker_at_once() {
     for workers in 2..=4 {
         let all_mapping = Arc::new(Rendezvous::new(workers));
-        let stranded = within(PATIENCE * 2, "map_reduce", &stuck(), move || {
+        let stranded = bounded!({
             map_reduce(
                 (0..workers).collect(),
                 workers,
-                |_: usize| usize::from(all_mapping.meet(PATIENCE).is_err()),
+                |_: usize| usize::from(all_mapping.meet(MEETING).is_err()),
                 |total: &mut usize, failed| *total += failed,
             )
         })
         .expect("map_reduce failed");
-        assert_eq!(
+        check_eq!(
             stranded,
             0,
             "{workers} inputs on {workers} workers were never all mapped at once: start \
-             {workers} threads that all take inputs from the one channel; {}",
-            super::see(ANCHOR)
+             {workers} threads that all take inputs from the one channel"
         );
     }
 }
@@ -128,7 +120,7 @@ fn map_reduce_maps_on_every_worker_at_once() {
 fn never_more_maps_at_once_than_workers() {
     let in_flight = Arc::new(HighWater::new());
     let watched = Arc::clone(&in_flight);
-    let total = within(PATIENCE, "map_reduce", &stuck(), move || {
+    let total = bounded!({
         map_reduce(
             (0..60u64).collect(),
             3,
@@ -139,16 +131,11 @@ fn never_more_maps_at_once_than_workers() {
             |total: &mut u64, x| *total += x,
         )
     });
-    assert!(
-        total.is_ok(),
-        "map_reduce failed: {total:?}; {}",
-        super::see(ANCHOR)
-    );
-    assert!(
+    check!(total.is_ok(), "map_reduce failed: {total:?}");
+    check!(
         in_flight.highest() <= 3,
-        "map_reduce(.., 3, ..) ran {} maps at once: only the 3 workers should map; {}",
-        in_flight.highest(),
-        super::see(ANCHOR)
+        "map_reduce(.., 3, ..) ran {} maps at once: only the 3 workers should map",
+        in_flight.highest()
     );
 }
 
@@ -164,7 +151,7 @@ proptest! {
         expected.sort_unstable();
         let calls = Arc::new(AtomicUsize::new(0));
         let counted = Arc::clone(&calls);
-        let got = within(PATIENCE, "map_reduce", &stuck(), move || {
+        let got = bounded!({
             map_reduce(
                 inputs,
                 workers,
@@ -183,7 +170,7 @@ proptest! {
             "map_reduce(inputs, {}, ..) should map every input once and reduce every result \
              into the answer; {}",
             workers,
-            super::see(ANCHOR)
+            BOOK
         );
     }
 }
@@ -235,18 +222,87 @@ proptest! {
     #[test]
     fn word_frequencies_equal_the_serial_count(workers in 1usize..=6, texts in texts()) {
         let expected = serial_word_counts(&texts);
-        let got = within(
-            PATIENCE,
-            "word_frequencies",
-            &stuck(),
-            move || word_frequencies(texts, workers),
-        );
+        let got = bounded!(word_frequencies(texts, workers));
         prop_assert_eq!(
             got.expect("word_frequencies failed"),
             expected,
             "word_frequencies(texts, {}) should count exactly what one thread counts; {}",
             workers,
-            super::see(ANCHOR)
+            BOOK
         );
     }
+}
+
+#[test]
+fn count_words_splits_first_and_lowercases_each_word() {
+    // 'İ' lowercases to "i̇", an i and a combining dot (U+0307), which is no letter: lowercasing
+    // the whole text first would split "İstanbul" into "i" and "stanbul". And a capital sigma
+    // lowercases to 'ς' at the end of a word, which str::to_lowercase knows and char's does not.
+    let cases = [
+        (
+            "İstanbul istanbul",
+            counts(&[("i\u{307}stanbul", 1), ("istanbul", 1)]),
+        ),
+        ("ΟΔΟΣ οδος", counts(&[("οδος", 2)])),
+    ];
+    for (text, expected) in cases {
+        check_eq!(
+            count_words(text),
+            expected,
+            "count_words({text:?}): split the text into runs of letters and digits first, then \
+             lowercase each word with str::to_lowercase"
+        );
+    }
+}
+
+#[test]
+fn a_panic_in_map_reaches_the_caller() {
+    for workers in [1, 3] {
+        let reached = Arc::new(AtomicUsize::new(0));
+        let reached_5 = Arc::clone(&reached);
+        let panicked = panic_of("map_reduce with a map that panics", BOOK, move || {
+            let _ = map_reduce(
+                (0..8u64).collect(),
+                workers,
+                move |x| {
+                    reached_5.fetch_add(usize::from(x == 5), Ordering::SeqCst);
+                    assert!(x != 5, "map refuses input {x}");
+                    x
+                },
+                |total: &mut u64, x| *total += x,
+            );
+        });
+        check!(
+            panicked.is_some() && reached.load(Ordering::SeqCst) == 1,
+            "map panics on input 5, so map_reduce(.., {workers}, ..) should panic too, not \
+             return a total without it or wait for a partial that never comes"
+        );
+    }
+}
+
+#[test]
+fn map_reduce_errors_say_what_went_wrong() {
+    use std::error::Error;
+    let refused = map_reduce(vec![1u8], 0, u64::from, |total: &mut u64, x| *total += x);
+    let Err(no_workers) = refused else {
+        fail!("map_reduce with 0 workers should fail, got {refused:?}");
+    };
+    let spawn = MapReduceError::Spawn(std::io::Error::other("no more threads"));
+    check!(
+        no_workers.to_string().contains('0') && no_workers.source().is_none(),
+        "MapReduceError::NoWorkers should say 0 workers were asked for, and have no source"
+    );
+    check!(
+        spawn.to_string().contains("no more threads") && spawn.source().is_some(),
+        "MapReduceError::Spawn should quote the io::Error and give it as its source"
+    );
+}
+
+#[test]
+fn most_common_of_nothing_is_nothing() {
+    let words = counts(&[("a", 1)]);
+    check!(
+        most_common(&words, 0).is_empty() && most_common(&WordCounts::new(), 3).is_empty(),
+        "most_common(counts, 0), and most_common of no words, are empty"
+    );
 }

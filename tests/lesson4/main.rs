@@ -2,6 +2,9 @@
 //! `cargo test -p lesson4` checks your code, `cargo test -p lesson4-solution` the reference.
 //!
 //! Each exercise has its own module; run one with e.g. `cargo test -p lesson4 ex2_bounded_queue`.
+//! Every call into the code under test that could block runs bounded (`testkit::bounded!`,
+//! `testkit::within`), so a deadlock or a lost wakeup fails its test with a message instead of
+//! hanging the run.
 
 mod ex1_ordered_results;
 mod ex2_bounded_queue;
@@ -9,29 +12,53 @@ mod ex3_work_queue;
 mod ex4_pipeline;
 mod ex5_map_reduce;
 
-use testkit::PATIENCE;
+use std::panic::{self, AssertUnwindSafe};
 
-/// The book section that explains `anchor` in this lesson's chapter, for failure messages.
-fn see(anchor: &str) -> String {
-    testkit::see(4, anchor)
+use testkit::{Book, PATIENCE, panic_text};
+
+/// The section `anchor` of this lesson's chapter, for failure messages.
+const fn book(anchor: &'static str) -> Book {
+    Book::new(4, anchor)
 }
 
-/// What a test says when the call it waits on never returns.
-fn stuck(anchor: &str) -> String {
-    format!(
-        "a thread is waiting for something that never comes (a message never sent, a channel \
-         never closed, a sleeper never woken); {}",
-        see(anchor)
+/// Runs `work` bounded and returns the text of its panic, or `None` if it returned. `what`
+/// names the call in a failure, which points at `book`.
+fn panic_of(what: &str, book: Book, work: impl FnOnce() + Send + 'static) -> Option<String> {
+    testkit::within(
+        PATIENCE,
+        what,
+        &format!(
+            "it neither returned nor panicked: is something waiting for a result that a \
+             panicking thread will never send (a count of results, or a sender kept alive)? \
+             {book}"
+        ),
+        move || {
+            panic::catch_unwind(AssertUnwindSafe(work))
+                .err()
+                .map(|payload| panic_text(payload.as_ref()))
+        },
     )
 }
 
-/// Waits until `condition` holds, checking it over and over; fails the test with the message
-/// `failure` gives if it still does not hold after [`PATIENCE`]. For states another thread
-/// reaches by itself, such as "one thread is asleep in `pop`", which no signal announces.
-fn eventually(condition: impl FnMut() -> bool, failure: impl Fn() -> String) {
-    assert!(
-        testkit::wait_until(PATIENCE, condition),
-        "waited {PATIENCE:?} and still: {}",
-        failure()
-    );
+/// The id the kernel knows the calling thread by, where the system shows it (Linux's /proc).
+fn kernel_tid() -> Option<u64> {
+    std::fs::read_link("/proc/thread-self")
+        .ok()?
+        .file_name()?
+        .to_str()?
+        .parse()
+        .ok()
 }
+
+/// What the kernel says thread `tid` of this process is doing: `Some('S')` while it sleeps
+/// (in a condition variable, a join, a channel), `None` once it has ended.
+fn kernel_state(tid: u64) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    let (_, after_name) = stat.rsplit_once(')')?;
+    after_name.trim_start().chars().next()
+}
+
+/// How long a task inside a bounded call waits for its partners (at a rendezvous, for a
+/// signal): half the bound, so that the task's own message, which says what it waited for,
+/// reports the failure rather than the bound.
+const MEETING: std::time::Duration = std::time::Duration::from_secs(PATIENCE.as_secs() / 2);

@@ -8,87 +8,10 @@
 //! fields as you like, but keep every public signature, since the tests call them.
 
 use std::collections::VecDeque;
-use std::fmt;
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-/// `BoundedQueue::new(0)`: a queue that can hold nothing would block every push forever.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ZeroCapacity;
-
-impl fmt::Display for ZeroCapacity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "a bounded queue needs a capacity of at least 1: with 0, every push would wait forever"
-        )
-    }
-}
-
-impl std::error::Error for ZeroCapacity {}
-
-/// [`BoundedQueue::push`] on a closed queue: the item comes back to the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Closed<T>(pub T);
-
-impl<T> fmt::Display for Closed<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the queue is closed: it takes no more items")
-    }
-}
-
-impl<T: fmt::Debug> std::error::Error for Closed<T> {}
-
-/// Why [`BoundedQueue::try_push`] or [`BoundedQueue::push_timeout`] did not queue the item,
-/// which comes back to the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PushError<T> {
-    /// The queue was full (and, for `push_timeout`, stayed full until the time ran out).
-    Full(T),
-    /// The queue was closed.
-    Closed(T),
-}
-
-impl<T> PushError<T> {
-    /// The item that was not queued.
-    pub fn into_inner(self) -> T {
-        match self {
-            PushError::Full(item) | PushError::Closed(item) => item,
-        }
-    }
-}
-
-impl<T> fmt::Display for PushError<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PushError::Full(_) => write!(f, "the queue is full"),
-            PushError::Closed(_) => write!(f, "the queue is closed: it takes no more items"),
-        }
-    }
-}
-
-impl<T: fmt::Debug> std::error::Error for PushError<T> {}
-
-/// Why [`BoundedQueue::try_pop`] or [`BoundedQueue::pop_timeout`] returned no item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PopError {
-    /// The queue was empty but still open (and, for `pop_timeout`, stayed so until the time ran
-    /// out): more items may come.
-    Empty,
-    /// The queue was closed and every item in it had been taken: no item will ever come.
-    Closed,
-}
-
-impl fmt::Display for PopError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            PopError::Empty => write!(f, "the queue is empty"),
-            PopError::Closed => write!(f, "the queue is closed and empty"),
-        }
-    }
-}
-
-impl std::error::Error for PopError {}
+pub use crate::errors::{Closed, PopError, PushError, ZeroCapacity};
 
 /// A first-in, first-out queue that holds at most `capacity` items, for any number of producers
 /// and consumers: Python's `queue.Queue(maxsize=capacity)`, plus `close()`.

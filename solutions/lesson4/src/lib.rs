@@ -15,6 +15,7 @@
 //! | 5. Map-reduce | [`mod@map_reduce`] | `book/src/lesson4.md#map-reduce` |
 
 pub mod bounded_queue;
+mod errors;
 pub mod map_reduce;
 pub mod ordered;
 pub mod pipeline;

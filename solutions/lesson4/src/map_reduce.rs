@@ -2,45 +2,9 @@
 //! into a partial of their own; the partials come back on a second channel and the caller
 //! reduces them to one. Word frequencies over many texts are the classic example.
 
-use std::collections::HashMap;
-use std::fmt;
-use std::io;
 use std::thread;
 
-/// How often each word occurs.
-pub type WordCounts = HashMap<String, usize>;
-
-/// What can go wrong in a map-reduce.
-#[derive(Debug)]
-pub enum MapReduceError {
-    /// Asked for 0 workers: nobody would ever map an input.
-    NoWorkers,
-    /// The operating system refused to start a worker thread.
-    Spawn(io::Error),
-}
-
-impl fmt::Display for MapReduceError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            MapReduceError::NoWorkers => {
-                write!(
-                    f,
-                    "a map-reduce needs at least 1 worker, but 0 were asked for"
-                )
-            }
-            MapReduceError::Spawn(err) => write!(f, "could not start a worker thread: {err}"),
-        }
-    }
-}
-
-impl std::error::Error for MapReduceError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            MapReduceError::NoWorkers => None,
-            MapReduceError::Spawn(err) => Some(err),
-        }
-    }
-}
+pub use crate::errors::{MapReduceError, WordCounts};
 
 /// Maps every input with `map` on `workers` threads and combines the results with `reduce`,
 /// starting from `M::default()`.

@@ -4,60 +4,9 @@
 //! results come out in whatever order the processes finished. The consumer's job is to put them
 //! back in input order, which the tag makes possible.
 
-use std::fmt;
-use std::io;
 use std::thread;
 
-/// What went wrong while mapping items through a queue and putting the results back in order.
-#[derive(Debug)]
-pub enum OrderError {
-    /// [`ordered_map`] was asked for 0 workers: nobody would ever take an item.
-    NoWorkers,
-    /// A result carried the index `index`, but there were only `len` items.
-    OutOfRange {
-        /// The index the result was tagged with.
-        index: usize,
-        /// How many items there were.
-        len: usize,
-    },
-    /// Two results carried the same index: one item was delivered twice (or another never).
-    Duplicate {
-        /// The index that arrived twice.
-        index: usize,
-    },
-    /// The operating system refused to start a thread.
-    Spawn(io::Error),
-}
-
-impl fmt::Display for OrderError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            OrderError::NoWorkers => {
-                write!(f, "a map needs at least 1 worker, but 0 were asked for")
-            }
-            OrderError::OutOfRange { index, len } => write!(
-                f,
-                "a result is tagged with index {index}, but there are only {len} items \
-                 (indices 0..{len})"
-            ),
-            OrderError::Duplicate { index } => write!(
-                f,
-                "two results are tagged with index {index}: each item must be delivered exactly \
-                 once"
-            ),
-            OrderError::Spawn(err) => write!(f, "could not start a thread: {err}"),
-        }
-    }
-}
-
-impl std::error::Error for OrderError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OrderError::Spawn(err) => Some(err),
-            _ => None,
-        }
-    }
-}
+pub use crate::errors::OrderError;
 
 /// Seed 004's task: `a` and the square root of `a³`, as Python's `(a, math.sqrt(a**3))`.
 // ANCHOR: root_of_cube

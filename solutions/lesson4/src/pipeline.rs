@@ -6,55 +6,12 @@
 //! input drops its sender and the next stage drains what is left and stops; a stage that fails
 //! drops its receiver, the stage before it finds that its next send fails, and stops too.
 
-use std::fmt;
 use std::panic;
 use std::thread;
 
 use crossbeam_channel::{Receiver, Sender};
 
-/// The three stages of a pipeline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Stage {
-    /// Turns each input into a value.
-    Parse,
-    /// Turns each parsed value into a result.
-    Compute,
-    /// Folds the results into one.
-    Aggregate,
-}
-
-impl fmt::Display for Stage {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Stage::Parse => "parse",
-            Stage::Compute => "compute",
-            Stage::Aggregate => "aggregate",
-        })
-    }
-}
-
-/// A stage's error for one item: which stage, which item (by input index), and what it said.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PipelineError<E> {
-    /// The stage that failed.
-    pub stage: Stage,
-    /// The input index of the item it failed on.
-    pub item: usize,
-    /// The stage's own error.
-    pub error: E,
-}
-
-impl<E: fmt::Display> fmt::Display for PipelineError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the {} stage failed on item {}: {}",
-            self.stage, self.item, self.error
-        )
-    }
-}
-
-impl<E: fmt::Debug + fmt::Display> std::error::Error for PipelineError<E> {}
+pub use crate::errors::{PipelineError, Stage};
 
 /// The same work as [`run_pipeline`], on the calling thread alone: each item is parsed,
 /// computed and aggregated before the next one is read.

@@ -2,70 +2,13 @@
 //! sends results down another, until the job channel is closed; and the older way to stop them,
 //! a poison pill per worker.
 
-use std::any::Any;
-use std::fmt;
-use std::io;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{Receiver, Sender};
 
-/// What can go wrong with a work queue.
-#[derive(Debug)]
-pub enum WorkQueueError {
-    /// Asked for 0 workers: nobody would ever take a job.
-    NoWorkers,
-    /// The operating system refused to start a worker thread.
-    Spawn(io::Error),
-    /// [`send_pills`] found nobody left listening on the job channel.
-    NobodyListening,
-    /// A worker panicked while doing a job.
-    WorkerPanicked {
-        /// The worker's number, from 0 in the order they were started.
-        worker: usize,
-        /// The panic's message.
-        message: String,
-    },
-}
-
-impl fmt::Display for WorkQueueError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WorkQueueError::NoWorkers => {
-                write!(
-                    f,
-                    "a work queue needs at least 1 worker, but 0 were asked for"
-                )
-            }
-            WorkQueueError::Spawn(err) => write!(f, "could not start a worker thread: {err}"),
-            WorkQueueError::NobodyListening => write!(
-                f,
-                "could not send the poison pills: every receiver of the job channel is gone"
-            ),
-            WorkQueueError::WorkerPanicked { worker, message } => {
-                write!(f, "worker {worker} panicked: {message}")
-            }
-        }
-    }
-}
-
-impl std::error::Error for WorkQueueError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            WorkQueueError::Spawn(err) => Some(err),
-            _ => None,
-        }
-    }
-}
-
-/// A message on a poison-pill job channel: a job, or the order for one worker to stop.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Task<J> {
-    /// Work to do.
-    Job(J),
-    /// The poison pill: the worker that takes it stops.
-    Stop,
-}
+use crate::errors::panic_message;
+pub use crate::errors::{Task, WorkQueueError};
 
 /// Worker threads started by [`start_workers`] or [`start_pill_workers`].
 #[derive(Debug)]
@@ -222,14 +165,3 @@ where
     Ok(Workers { handles })
 }
 // ANCHOR_END: worker_loop
-
-/// The text of a panic, whether it was raised with a literal or a formatted message.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic without a text message".to_string()
-    }
-}
