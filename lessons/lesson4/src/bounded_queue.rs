@@ -126,7 +126,8 @@ impl<T> BoundedQueue<T> {
     }
 
     /// Like [`BoundedQueue::push`], but waits at most `timeout` for room:
-    /// [`PushError::Full`] if there was still none by then.
+    /// [`PushError::Full`] if there was still none by then. A `timeout` too long to represent
+    /// as an `Instant` (such as `Duration::MAX`) waits as long as it takes, without panicking.
     pub fn push_timeout(&self, item: T, timeout: Duration) -> Result<(), PushError<T>> {
         let _ = (item, timeout);
         todo!("Exercise 4.2: read book/src/lesson4.md#bounded-queue")
@@ -140,7 +141,9 @@ impl<T> BoundedQueue<T> {
     }
 
     /// Like [`BoundedQueue::pop`], but waits at most `timeout` for an item:
-    /// [`PopError::Empty`] if none came by then, [`PopError::Closed`] once closed and empty.
+    /// [`PopError::Empty`] if none came by then, [`PopError::Closed`] once closed and empty. A
+    /// `timeout` too long to represent as an `Instant` waits as long as it takes, as for
+    /// [`BoundedQueue::push_timeout`].
     pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopError> {
         let _ = timeout;
         todo!("Exercise 4.2: read book/src/lesson4.md#bounded-queue")

@@ -11,7 +11,10 @@ pub use crate::errors::OrderError;
 /// Seed 004's task: `a` and the square root of `a³`, as Python's `(a, math.sqrt(a**3))`.
 ///
 /// `root_of_cube(4)` is `(4, 8.0)`. Python's integers never overflow, but `a³` overflows a `u64`
-/// from `a = 2_642_246` on: compute the cube in `u128`, then take the root in `f64`.
+/// from `a = 2_642_246` on: compute the cube exactly in `u128`, convert it to `f64` once and take
+/// the root, `(a³ as f64).sqrt()`, bit for bit (cubing in `f64` rounds at each product and gives
+/// other roots for large `a`). For every `a` up to 6_981_463_658_331, the largest whose cube fits
+/// a `u128`.
 pub fn root_of_cube(a: u64) -> (u64, f64) {
     let _ = a;
     todo!("Exercise 4.1: read book/src/lesson4.md#ordered-results")

@@ -133,7 +133,9 @@ impl<T> BoundedQueue<T> {
         self.push_with(item, Patience::none())
     }
 
-    /// Adds `item` at the back, waiting at most `timeout` for room.
+    /// Like [`BoundedQueue::push`], but waits at most `timeout` for room:
+    /// [`PushError::Full`] if there was still none by then. A `timeout` too long to represent
+    /// as an `Instant` (such as `Duration::MAX`) waits as long as it takes, without panicking.
     pub fn push_timeout(&self, item: T, timeout: Duration) -> Result<(), PushError<T>> {
         self.push_with(item, Patience::after(timeout))
     }
@@ -148,7 +150,10 @@ impl<T> BoundedQueue<T> {
         self.pop_with(Patience::none())
     }
 
-    /// Takes the item at the front, waiting at most `timeout` for one.
+    /// Like [`BoundedQueue::pop`], but waits at most `timeout` for an item:
+    /// [`PopError::Empty`] if none came by then, [`PopError::Closed`] once closed and empty. A
+    /// `timeout` too long to represent as an `Instant` waits as long as it takes, as for
+    /// [`BoundedQueue::push_timeout`].
     pub fn pop_timeout(&self, timeout: Duration) -> Result<T, PopError> {
         self.pop_with(Patience::after(timeout))
     }
