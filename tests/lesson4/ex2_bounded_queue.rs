@@ -181,6 +181,11 @@ fn a_push_on_a_full_queue_waits_for_a_pop() {
             "the waiting push should complete once a pop makes room"
         );
         check_eq!(
+            queue.waiting_pushes(),
+            0,
+            "the push has returned, so waiting_pushes() should be back to 0"
+        );
+        check_eq!(
             drain(&queue),
             [2, 3],
             "the waiting push's item goes in last"
