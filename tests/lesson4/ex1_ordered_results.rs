@@ -9,7 +9,7 @@ use testkit::{
     HighWater, Rendezvous, Signal, ThreadEnds, ThreadIds, bounded, check, check_eq, fail,
 };
 
-use super::{MEETING, panic_of};
+use super::{MEETING, panic_reaches_caller};
 
 const BOOK: testkit::Book = super::book("ordered-results");
 
@@ -354,17 +354,10 @@ fn order_errors_say_what_went_wrong() {
 #[test]
 fn a_panic_in_f_reaches_the_caller_of_ordered_map() {
     for workers in [1, 3] {
-        let reached = Arc::new(AtomicUsize::new(0));
-        let reached_4 = Arc::clone(&reached);
-        let panicked = panic_of("ordered_map with an f that panics", BOOK, move || {
-            let _ = ordered_map((0..6).collect(), workers, move |x: u32| {
-                reached_4.fetch_add(usize::from(x == 4), Ordering::SeqCst);
-                assert!(x != 4, "f refuses item {x}");
-                x
-            });
-        });
         check!(
-            panicked.is_some() && reached.load(Ordering::SeqCst) == 1,
+            panic_reaches_caller("ordered_map with an f that panics", BOOK, 4, move |f| {
+                let _ = ordered_map((0..6).collect(), workers, move |x| f(x));
+            }),
             "f panics on item 4, so ordered_map(.., {workers}, f) should panic too, not return: \
              the 5 other results are not the whole answer"
         );
@@ -373,21 +366,10 @@ fn a_panic_in_f_reaches_the_caller_of_ordered_map() {
 
 #[test]
 fn a_panic_in_f_reaches_the_caller_of_one_thread_per_item() {
-    let reached = Arc::new(AtomicUsize::new(0));
-    let reached_2 = Arc::clone(&reached);
-    let panicked = panic_of(
-        "one_thread_per_item with an f that panics",
-        BOOK,
-        move || {
-            let _ = one_thread_per_item((0..6).collect(), move |x: u32| {
-                reached_2.fetch_add(usize::from(x == 2), Ordering::SeqCst);
-                assert!(x != 2, "f refuses item {x}");
-                x
-            });
-        },
-    );
     check!(
-        panicked.is_some() && reached.load(Ordering::SeqCst) == 1,
+        panic_reaches_caller("one_thread_per_item with an f that panics", BOOK, 2, |f| {
+            let _ = one_thread_per_item((0..6).collect(), move |x| f(x));
+        }),
         "f panics on item 2, so one_thread_per_item should panic too, not return"
     );
 }

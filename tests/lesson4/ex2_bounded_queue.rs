@@ -79,6 +79,20 @@ fn asleep(count: usize, call: &str, mut waiting: impl FnMut() -> usize) {
     );
 }
 
+/// Starts `pop` on another thread, waits until it sleeps on the empty `queue`, pushes `item`
+/// and returns what the pop returned; `what` names the pop in a failure.
+fn pop_woken_by_a_push<T: Send + 'static>(
+    queue: &Arc<BoundedQueue<u32>>,
+    pop: impl FnOnce(&BoundedQueue<u32>) -> T + Send + 'static,
+    item: u32,
+    what: &str,
+) -> T {
+    let popper = on_another_thread(queue, pop);
+    asleep_in_pop(queue, 1);
+    queue.push(item).expect("push on an open queue with room");
+    finish(popper, what, WOKEN_BY_PUSH)
+}
+
 fn drain(queue: &BoundedQueue<u32>) -> Vec<u32> {
     std::iter::from_fn(|| queue.try_pop().ok()).collect()
 }
@@ -198,15 +212,8 @@ fn a_push_on_a_full_queue_waits_for_a_pop() {
 fn a_pop_on_an_empty_queue_waits_for_a_push() {
     bounded_test(|| {
         let queue = queue(2);
-        let popper = on_another_thread(&queue, BoundedQueue::pop);
-        asleep_in_pop(&queue, 1);
-        queue.push(7).expect("push on an open queue");
         check_eq!(
-            finish(
-                popper,
-                "a pop on an empty queue after a push",
-                WOKEN_BY_PUSH
-            ),
+            pop_woken_by_a_push(&queue, BoundedQueue::pop, 7, "a pop on an empty queue"),
             Some(7),
             "the waiting pop should wake up and take the pushed item"
         );
@@ -333,11 +340,13 @@ fn timeouts_give_up_but_take_what_arrives_in_time() {
             "push_timeout on a full queue gives up with Err(PushError::Full(item))"
         );
         check_eq!(queue.try_pop(), Ok(1), "try_pop on a queue holding 1");
-        let popper = on_another_thread(&queue, |queue| queue.pop_timeout(PATIENCE));
-        asleep_in_pop(&queue, 1);
-        queue.push(3).expect("push with room");
         check_eq!(
-            finish(popper, "pop_timeout after a push", WOKEN_BY_PUSH),
+            pop_woken_by_a_push(
+                &queue,
+                |queue| queue.pop_timeout(PATIENCE),
+                3,
+                "pop_timeout"
+            ),
             Ok(3),
             "pop_timeout should take an item that arrives while it waits"
         );
@@ -589,14 +598,12 @@ fn a_timeout_too_long_to_represent_waits_as_long_as_it_takes() {
              with an item: no instant lies that far ahead (Instant + Duration::MAX panics), so \
              such a timeout is as good as none (Instant::checked_add)"
         );
-        let popper = on_another_thread(&queue, |queue| queue.pop_timeout(Duration::MAX));
-        asleep_in_pop(&queue, 1);
-        queue.push(2).expect("push with room");
         check_eq!(
-            finish(
-                popper,
-                "pop_timeout(Duration::MAX) after a push",
-                WOKEN_BY_PUSH
+            pop_woken_by_a_push(
+                &queue,
+                |queue| queue.pop_timeout(Duration::MAX),
+                2,
+                "pop_timeout(Duration::MAX)"
             ),
             Ok(2),
             "pop_timeout(Duration::MAX) should sleep until an item comes"

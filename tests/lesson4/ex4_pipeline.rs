@@ -11,7 +11,7 @@ use testkit::{
     PATIENCE, Rendezvous, ThreadEnds, bounded, check, check_eq, fail, wait_until, within,
 };
 
-use super::{MEETING, kernel_state, kernel_tid, panic_of};
+use super::{MEETING, kernel_state, kernel_tid, panic_reaches_caller};
 
 const BOOK: testkit::Book = super::book("pipeline");
 
@@ -490,30 +490,22 @@ fn aggregate_sees_the_items_in_input_order() {
 #[test]
 fn a_panic_in_a_stage_reaches_the_caller() {
     for stage in STAGES {
-        let reached = Arc::new(AtomicUsize::new(0));
-        let reached_3 = Arc::clone(&reached);
-        let panicked = panic_of("run_pipeline with a stage that panics", BOOK, move || {
-            let explode = move |this: Stage, value: u64| {
-                let here = (this, value) == (stage, 3);
-                reached_3.fetch_add(usize::from(here), Ordering::SeqCst);
-                assert!(
-                    (this, value) != (stage, 3),
-                    "{this:?} panics on item {value}"
+        let reached =
+            panic_reaches_caller("run_pipeline with a stage that panics", BOOK, 3, move |f| {
+                // Only `stage` calls the refusing function.
+                let step = move |this: Stage, value| if this == stage { f(value) } else { value };
+                let (parse, compute, aggregate) = (step.clone(), step.clone(), step);
+                let _ = run_pipeline(
+                    0u64..,
+                    1,
+                    move |value| Ok::<_, String>(parse(Stage::Parse, value)),
+                    move |value| Ok(compute(Stage::Compute, value)),
+                    0,
+                    move |total, value| Ok(total + aggregate(Stage::Aggregate, value)),
                 );
-                value
-            };
-            let (parse, compute, aggregate) = (explode.clone(), explode.clone(), explode);
-            let _ = run_pipeline(
-                0u64..,
-                1,
-                move |value| Ok::<_, String>(parse(Stage::Parse, value)),
-                move |value| Ok(compute(Stage::Compute, value)),
-                0,
-                move |total, value| Ok(total + aggregate(Stage::Aggregate, value)),
-            );
-        });
+            });
         check!(
-            panicked.is_some() && reached.load(Ordering::SeqCst) == 1,
+            reached,
             "the {stage:?} stage panics on item 3 of an endless input, so run_pipeline should \
              panic too (join each stage and pass its panic on), not return or run forever"
         );

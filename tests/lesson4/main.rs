@@ -14,17 +14,36 @@ mod ex5_map_reduce;
 
 use std::panic::{self, AssertUnwindSafe};
 
-use testkit::{Book, PATIENCE, panic_text};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use testkit::{Book, PATIENCE};
 
 /// The section `anchor` of this lesson's chapter, for failure messages.
 const fn book(anchor: &'static str) -> Book {
     Book::new(4, anchor)
 }
 
-/// Runs `work` bounded and returns the text of its panic, or `None` if it returned. `what`
-/// names the call in a failure, which points at `book`.
-fn panic_of(what: &str, book: Book, work: impl FnOnce() + Send + 'static) -> Option<String> {
-    testkit::within(
+/// A function that panics on `bad` (on purpose) and passes every other value through.
+type Refusing = Arc<dyn Fn(u64) -> u64 + Send + Sync>;
+
+/// Runs `call` bounded, handing it a [`Refusing`] function to pass to the code under test;
+/// whether the call panicked after that function had been called on `bad` (once). `what` names
+/// the call in a failure, which points at `book`.
+fn panic_reaches_caller(
+    what: &str,
+    book: Book,
+    bad: u64,
+    call: impl FnOnce(Refusing) + Send + 'static,
+) -> bool {
+    let reached = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&reached);
+    let refusing: Refusing = Arc::new(move |value| {
+        counted.fetch_add(usize::from(value == bad), Ordering::SeqCst);
+        assert!(value != bad, "refusing {value}, on purpose");
+        value
+    });
+    let panicked = testkit::within(
         PATIENCE,
         what,
         &format!(
@@ -32,12 +51,9 @@ fn panic_of(what: &str, book: Book, work: impl FnOnce() + Send + 'static) -> Opt
              panicking thread will never send (a count of results, or a sender kept alive)? \
              {book}"
         ),
-        move || {
-            panic::catch_unwind(AssertUnwindSafe(work))
-                .err()
-                .map(|payload| panic_text(payload.as_ref()))
-        },
-    )
+        move || panic::catch_unwind(AssertUnwindSafe(|| call(refusing))).is_err(),
+    );
+    panicked && reached.load(Ordering::SeqCst) == 1
 }
 
 /// The id the kernel knows the calling thread by, where the system shows it (Linux's /proc).
