@@ -17,10 +17,10 @@
 //! | 5. Speedup plots | [`plot`] | `book/src/lesson5.md#plot` |
 
 pub mod crossover;
+mod errors;
 pub mod fit;
 pub mod harness;
 pub mod laws;
-mod errors;
 mod median;
 pub mod plot;
 mod types;
