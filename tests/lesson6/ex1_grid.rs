@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use subject::{Cubic, cubic_grid, linspace, product};
 use testkit::{check, check_eq};
 
-use super::bits;
+use super::{bits, every_combination};
 
 const BOOK: testkit::Book = super::book("grid");
 
@@ -170,16 +170,7 @@ fn a_grid_of_four_different_axes_keeps_each_coefficient_on_its_axis() {
         [1e3, 2e3, 3e3, 4e3, 5e3],
     );
     let grid = cubic_grid(&a, &b, &c, &d);
-    let mut expected = Vec::new();
-    for &a in &a {
-        for &b in &b {
-            for &c in &c {
-                for &d in &d {
-                    expected.push(Cubic::new(a, b, c, d));
-                }
-            }
-        }
-    }
+    let expected = every_combination(&a, &b, &c, &d);
     check_eq!(
         grid.len(),
         expected.len(),

@@ -183,6 +183,11 @@ fn assert_io_error<T: std::fmt::Debug>(
         unreachable!("matched just above")
     };
     check_eq!(
+        error.line(),
+        None,
+        "{doing}: an I/O error is about no line of the file"
+    );
+    check_eq!(
         *named,
         action,
         "{doing}: the error's action says what was being done when it failed, so it should be          {action:?}, and it reads {error}"

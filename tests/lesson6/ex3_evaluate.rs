@@ -12,7 +12,7 @@ use subject::{
 };
 use testkit::{PATIENCE, Rendezvous, check, check_eq, fail};
 
-use super::{any_cubic, any_xs, bits, cubic_value, horner_value, in_pool};
+use super::{any_cubic, any_xs, bits, cubic_value, every_combination, horner_value, in_pool};
 
 const BOOK: testkit::Book = super::book("evaluate");
 
@@ -30,18 +30,8 @@ fn axis(start: f64, end: f64, values: usize) -> Vec<f64> {
 /// The grader's kind of input, smaller: every combination of `values` coefficients from -2 to
 /// 2, and 64 x from -1 to 1.
 fn graders_grid(values: usize) -> (Vec<Cubic>, Vec<f64>) {
-    let axis_values = axis(-2.0, 2.0, values);
-    let mut grid = Vec::new();
-    for &a in &axis_values {
-        for &b in &axis_values {
-            for &c in &axis_values {
-                for &d in &axis_values {
-                    grid.push(Cubic::new(a, b, c, d));
-                }
-            }
-        }
-    }
-    (grid, axis(-1.0, 1.0, 64))
+    let v = axis(-2.0, 2.0, values);
+    (every_combination(&v, &v, &v, &v), axis(-1.0, 1.0, 64))
 }
 
 /// The table of `value` at every cubic and x, computed by the suite itself.

@@ -38,6 +38,22 @@ fn horner_value(cubic: &Cubic, x: f64) -> f64 {
     ((cubic.a * x + cubic.b) * x + cubic.c) * x + cubic.d
 }
 
+/// Every cubic with `a` from the first axis, `b` from the second, and so on, `d` changing fastest:
+/// the grid as the suite builds it, by four nested loops.
+fn every_combination(a: &[f64], b: &[f64], c: &[f64], d: &[f64]) -> Vec<Cubic> {
+    let mut grid = Vec::new();
+    for &a in a {
+        for &b in b {
+            for &c in c {
+                for &d in d {
+                    grid.push(Cubic::new(a, b, c, d));
+                }
+            }
+        }
+    }
+    grid
+}
+
 /// Cubics with coefficients in [-10, 10], wider than the seed's [0, 1] so that signs cancel.
 fn any_cubic() -> impl Strategy<Value = Cubic> {
     let coefficient = -10.0..=10.0f64;
