@@ -304,11 +304,17 @@ fn when_two_arguments_are_bad_the_first_checked_wins() {
 
 #[test]
 fn errors_quote_the_bad_value() {
-    let message = amdahl_limit(f64::NAN).unwrap_err().to_string();
-    check!(
-        message.contains("NaN"),
-        "the error should quote the bad value, got {message:?}"
-    );
+    let cases: [(LawError, &[&str]); 6] = [
+        (speedup(1.0, -2.0).unwrap_err(), &["parallel", "-2"]),
+        (amdahl(0.5, 0.5).unwrap_err(), &["0.5"]),
+        (gustafson(NAN, 2.0).unwrap_err(), &["NaN"]),
+        (karp_flatt(-3.0, 2.0).unwrap_err(), &["-3"]),
+        (karp_flatt(2.0, 1.0).unwrap_err(), &["1 thread"]),
+        (amdahl_limit(NAN).unwrap_err(), &["NaN"]),
+    ];
+    for (error, words) in cases {
+        super::says(&error, words, BOOK);
+    }
 }
 
 proptest! {

@@ -237,8 +237,45 @@ fn work_too_fast_to_time_is_refused_on_any_pool_size() {
 }
 
 #[test]
+fn errors_say_what_went_wrong() {
+    // The global pool can be set up once; a second try is rayon's own error.
+    let _ = rayon::ThreadPoolBuilder::new().build_global();
+    let pool_error = rayon::ThreadPoolBuilder::new()
+        .build_global()
+        .expect_err("the global rayon pool can only be built once");
+    let pool = HarnessError::Pool(pool_error);
+    check!(
+        std::error::Error::source(&pool).is_some(),
+        "HarnessError::Pool should give rayon's error as its source()"
+    );
+    let refused = |plan: Plan, cost: fn(usize, usize) -> Duration| {
+        attempt(plan, cost)
+            .0
+            .expect_err("this plan cannot be measured")
+    };
+    let cases: [(HarnessError, &[&str]); 4] = [
+        (
+            refused(plan(0, 0, 1), |_, _| millis(1)),
+            &["max_threads is 0"],
+        ),
+        (
+            refused(plan(1, 0, 0), |_, _| millis(1)),
+            &["repetitions is 0"],
+        ),
+        (
+            refused(plan(3, 0, 1), |p, _| millis(if p < 3 { 1 } else { 0 })),
+            &["3 thread"],
+        ),
+        (pool, &["rayon pool"]),
+    ];
+    for (error, words) in cases {
+        super::says(&error, words, BOOK);
+    }
+}
+
+#[test]
 fn the_system_clock_never_goes_back() {
-    let clock = SystemClock::new();
+    let clock = SystemClock::default();
     let mut last = clock.now();
     for _ in 0..1_000 {
         testkit::spin(100);

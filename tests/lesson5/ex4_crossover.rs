@@ -272,6 +272,21 @@ fn impossible_searches_are_refused_before_any_race() {
     }
 }
 
+#[test]
+fn errors_say_what_went_wrong() {
+    let refused = |search: Search| {
+        find_crossover(&search, |n| BOOK_MODEL.race(n)).expect_err("this search cannot start")
+    };
+    let cases: [(CrossoverError, &[&str]); 3] = [
+        (refused(search(0, 10, 1)), &["size 0"]),
+        (refused(search(10, 5, 1)), &["size 10", "stop at 5"]),
+        (refused(search(1, 10, 0)), &["repetitions is 0"]),
+    ];
+    for (error, words) in cases {
+        super::says(&error, words, BOOK);
+    }
+}
+
 proptest! {
     #![proptest_config(testkit::proptest_config(64))]
 

@@ -552,3 +552,41 @@ fn charts_that_cannot_be_drawn_are_refused_in_order() {
         );
     }
 }
+
+#[test]
+fn errors_say_what_went_wrong() {
+    let fit = AmdahlFit {
+        serial_time: -1.0,
+        parallel_fraction: 0.5,
+    };
+    let refused =
+        |chart: ScalingChart<'_>| scaling_svg(&chart).expect_err("this chart cannot be drawn");
+    let cases: [(PlotError, &[&str]); 5] = [
+        (
+            refused(ScalingChart {
+                measured: &[],
+                ..chart(None)
+            }),
+            &["no measured point"],
+        ),
+        (
+            refused(ScalingChart {
+                measured: &[(1, 1.0), (2, 1.0), (0, 1.5)],
+                ..chart(None)
+            }),
+            &["point 2", "0 threads", "1.5 s"],
+        ),
+        (
+            refused(ScalingChart {
+                serial_seconds: -2.0,
+                ..chart(None)
+            }),
+            &["-2 s"],
+        ),
+        (refused(chart(Some(fit))), &["-1.0"]),
+        (PlotError::Draw("backend gone".into()), &["backend gone"]),
+    ];
+    for (error, words) in cases {
+        super::says(&error, words, BOOK);
+    }
+}

@@ -24,6 +24,17 @@ fn close(actual: f64, expected: f64, tolerance: f64) -> bool {
     (actual - expected).abs() <= tolerance * scale
 }
 
+/// Fails unless `error`'s message holds each of `words`, so that it says what went wrong.
+fn says(error: &dyn std::error::Error, words: &[&str], book: Book) {
+    let message = error.to_string();
+    for word in words {
+        assert!(
+            message.contains(word),
+            "the message of {error:?} should say {word:?}, but it is {message:?}; {book}"
+        );
+    }
+}
+
 /// Runs `work`, turning a panic into `Err` with its message, so a test can say what a panic
 /// means instead of only quoting it.
 fn no_panic<T>(work: impl FnOnce() -> T) -> Result<T, String> {
