@@ -90,6 +90,22 @@ fn the_fit_is_by_squared_error_not_absolute_error() {
 }
 
 #[test]
+fn the_winners_error_is_summed_in_ascending_order() {
+    // Against y = 0 these misses are 1 at the first x and 1e-8 at the five others. Added up
+    // from the first, each square of 1e-16 is lost in the rounding of 1 + 1e-16, so the sum is
+    // exactly 1; added in pairs or from the end, the small squares meet first and the sum comes
+    // out a bit above 1.
+    let grid = [Cubic::new(0.0, 0.0, 0.0, 0.0)];
+    let target = [-1.0, -1e-8, -1e-8, -1e-8, -1e-8, -1e-8];
+    let found = in_pool(2, || best_fit(&grid, &XS, &target));
+    check!(
+        matches!(found, Ok(fit) if fit.index == 0 && fit.error == 1.0),
+        "y = 0 against {target:?}: the squares are 1 and five times 1e-16, and summed in \
+         ascending order of j, as the spec says, they make exactly 1.0; got {found:?}"
+    );
+}
+
+#[test]
 fn a_nan_error_never_wins() {
     // At x = ±2, 1e308·x³ overflows to +∞ and -1e308·x² to -∞: their sum is NaN.
     let overflowing = Cubic::new(1e308, -1e308, 0.0, 0.0);
