@@ -261,9 +261,12 @@ fn a_file_that_cannot_be_written_is_a_write_error() {
 }
 
 #[test]
-fn spaces_around_fields_are_allowed() {
+fn spaces_around_fields_and_blank_lines_are_allowed() {
     let dir = scratch();
-    let path = file_with(&dir, " a , b,c ,d\n1 , 2,3 ,4\n  0.5,0.25 , -1,  2\n");
+    let path = file_with(
+        &dir,
+        " a , b,c ,d\n\n1 , 2,3 ,4\r\n\r\n  0.5,0.25 , -1,  2\n",
+    );
     let grid = read_grid(&path);
     let expected = vec![
         Cubic::new(1.0, 2.0, 3.0, 4.0),
@@ -272,8 +275,8 @@ fn spaces_around_fields_are_allowed() {
     check!(
         matches!(&grid, Ok(grid) if *grid == expected),
         "spaces around a field are allowed, in the header as in the rows (csv::Trim::All), so \
-         \" a , b,c ,d\" is the header and \"1 , 2,3 ,4\" the cubic (1, 2, 3, 4); expected \
-         {expected:?}, got {grid:?}"
+         \" a , b,c ,d\" is the header and \"1 , 2,3 ,4\" the cubic (1, 2, 3, 4), and blank \
+         lines are skipped; expected {expected:?}, got {grid:?}"
     );
 }
 
