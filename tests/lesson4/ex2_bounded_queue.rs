@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use subject::{BoundedQueue, Closed, PopError, PushError, ZeroCapacity};
-use testkit::{PATIENCE, check, check_eq, join_within, wait_until};
+use testkit::{PATIENCE, check, check_eq, wait_until};
+
+use super::MEETING;
 
 const BOOK: testkit::Book = super::book("bounded-queue");
 
@@ -35,17 +37,21 @@ const WOKEN_BY_CLOSE: &str = "close() should wake every sleeping pop and push (n
                               both condition variables), and each should then see the queue is \
                               closed";
 
-/// The value a thread started by [`on_another_thread`] returns, waited for within [`PATIENCE`];
+/// The value a thread started by [`on_another_thread`] returns, waited for within [`MEETING`];
 /// `woken_by` says what should have made it return.
 fn finish<T: Send + 'static>(handle: JoinHandle<T>, what: &str, woken_by: &str) -> T {
-    join_within(handle, what, &format!("{woken_by}; {BOOK}"))
+    testkit::within(MEETING, what, &format!("{woken_by}; {BOOK}"), move || {
+        handle
+            .join()
+            .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+    })
 }
 
 /// Runs a test's calls on the queue bounded: a call that should return at once (`try_pop`,
 /// `len`, a push with room) and never does fails the test instead of hanging it.
 fn bounded_test(body: impl FnOnce() + Send + 'static) {
     testkit::within(
-        PATIENCE * 3,
+        PATIENCE,
         "the test's calls on the queue",
         &format!(
             "a call that should return at once (try_push, try_pop, len, a push with room, a \
@@ -69,12 +75,12 @@ fn asleep_in_push(queue: &BoundedQueue<u32>, count: usize) {
 fn asleep(count: usize, call: &str, mut waiting: impl FnMut() -> usize) {
     let mut seen = 0;
     check!(
-        wait_until(PATIENCE, || {
+        wait_until(MEETING, || {
             seen = waiting();
             seen == count
         }),
         "{count} thread(s) called {call}, which should go to sleep on a condition variable and \
-         be counted while asleep, but after {PATIENCE:?} the count reads {seen}: a call that \
+         be counted while asleep, but after {MEETING:?} the count reads {seen}: a call that \
          loops and checks again and again instead of waiting burns a core"
     );
 }
