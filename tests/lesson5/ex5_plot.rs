@@ -46,9 +46,19 @@ fn shuffled(fit: Option<AmdahlFit>) -> ScalingChart<'static> {
     }
 }
 
+/// `scaling_svg(chart)`, failing the test if it does not return within `testkit::PATIENCE`.
+fn draw(chart: &ScalingChart<'static>) -> Result<String, PlotError> {
+    let chart = *chart;
+    testkit::bounded!(
+        scaling_svg(&chart),
+        "a NaN or infinite value that reaches plotters can make it loop forever: check every \
+         number before drawing"
+    )
+}
+
 /// The chart drawn and read back; fails the test if it cannot be.
-fn drawn(chart: &ScalingChart<'_>) -> Svg {
-    let text = scaling_svg(chart)
+fn drawn(chart: &ScalingChart<'static>) -> Svg {
+    let text = draw(chart)
         .unwrap_or_else(|error| fail!("scaling_svg failed with \"{error}\" on a valid chart"));
     let svg = svg::parse(&text).unwrap_or_else(|| {
         fail!("scaling_svg's result is not an SVG document with a width and a height")
@@ -257,7 +267,7 @@ fn time_of(fit: AmdahlFit) -> impl Fn(f64) -> f64 {
 
 #[test]
 fn draws_one_complete_svg_document() {
-    let text = scaling_svg(&chart(Some(FIT)))
+    let text = draw(&chart(Some(FIT)))
         .unwrap_or_else(|error| fail!("scaling_svg failed with \"{error}\" on a valid chart"));
     check!(
         text.trim_start().starts_with("<svg") && text.trim_end().ends_with("</svg>"),
@@ -443,7 +453,7 @@ fn legends_name_the_series_of_each_panel() {
 
 #[test]
 fn escapes_the_title() {
-    let text = scaling_svg(&ScalingChart {
+    let text = draw(&ScalingChart {
         title: "n < 1e2 & p = 2",
         ..chart(None)
     })
@@ -542,7 +552,7 @@ fn charts_that_cannot_be_drawn_are_refused_in_order() {
         (chart(Some(fit)), PlotError::BadFit(fit))
     });
     for (bad, expected) in cases.into_iter().chain(more_bad_fits) {
-        let got = scaling_svg(&bad);
+        let got = draw(&bad);
         // NaN is never equal to itself, so compare what the errors say.
         check_eq!(
             got.as_ref().map_err(|e| format!("{e:?}")),
@@ -560,7 +570,7 @@ fn errors_say_what_went_wrong() {
         parallel_fraction: 0.5,
     };
     let refused =
-        |chart: ScalingChart<'_>| scaling_svg(&chart).expect_err("this chart cannot be drawn");
+        |chart: ScalingChart<'static>| draw(&chart).expect_err("this chart cannot be drawn");
     let cases: [(PlotError, &[&str]); 5] = [
         (
             refused(ScalingChart {
