@@ -244,6 +244,8 @@ fn times_that_grow_with_threads_are_not_amdahl() {
     // 1 s on 2 threads but 3 s on 4: the line through them falls below zero at 1 thread.
     for samples in [
         vec![(2, 1.0), (4, 3.0)],
+        // A line through exactly 0 s on one thread: 0 is no time either.
+        vec![(2, 1.0), (4, 1.5)],
         vec![(2, 1.0), (3, 2.0), (4, 3.0), (4, 3.2)],
         vec![(1, 0.2), (2, 3.0), (3, 6.0)],
     ] {
