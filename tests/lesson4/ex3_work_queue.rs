@@ -171,6 +171,30 @@ fn workers_stop_when_nobody_takes_their_results() {
     drop(jobs);
 }
 
+#[test]
+fn pill_workers_stop_when_nobody_takes_their_results() {
+    let ((jobs, queue), (results, arrivals)) = channels();
+    let workers =
+        start_pill_workers(2, queue, results, |x: u8| x).expect("start_pill_workers failed");
+    drop(arrivals);
+    for job in 0..5 {
+        jobs.send(Task::Job(job))
+            .expect("the workers hold the receiver");
+    }
+    // Neither a pill nor a close: only the failed sends can stop them.
+    let done = join(
+        workers,
+        "the result channel's receiver was dropped, and no pill was sent",
+    )
+    .expect("no job panics here");
+    check_eq!(
+        total(&done),
+        0,
+        "no result could be delivered, so no job counts as done"
+    );
+    drop(jobs);
+}
+
 proptest! {
     #![proptest_config(testkit::proptest_config(64))]
 
