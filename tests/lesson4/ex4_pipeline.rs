@@ -1,7 +1,7 @@
 //! Exercise 4: a three-stage pipeline on bounded channels.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 
@@ -366,20 +366,19 @@ fn when_two_stages_fail_the_earlier_item_wins_not_the_earlier_error() {
 /// `held` had started beyond those `held` had finished.
 #[derive(Default)]
 struct Lead {
-    upstream_threads: Mutex<Vec<u64>>,
+    /// The kernel's ids of parse's and compute's threads, 0 until known. Atomics, not a lock: a
+    /// stage waiting for a lock of the test's would look asleep too.
+    upstream_threads: [AtomicU64; 2],
     started: AtomicUsize,
     finished: AtomicUsize,
     most: AtomicUsize,
 }
 
 impl Lead {
-    /// Called by each stage before `held` on every item.
-    fn upstream(&self) {
+    /// Called by each stage before `held` on every item: parse is stage 0, compute stage 1.
+    fn upstream(&self, stage: usize) {
         if let Some(tid) = kernel_tid() {
-            let mut threads = self.upstream_threads.lock().unwrap();
-            if !threads.contains(&tid) {
-                threads.push(tid);
-            }
+            self.upstream_threads[stage].store(tid, Ordering::SeqCst);
         }
     }
 
@@ -395,9 +394,10 @@ impl Lead {
         // Where the system does not show whether a thread sleeps, nothing is held.
         if value == 0 && kernel_tid().is_some() {
             wait_until(MEETING, || {
-                let threads = self.upstream_threads.lock().unwrap();
-                threads.len() == stages_before
-                    && threads.iter().all(|&tid| kernel_state(tid) == Some('S'))
+                self.upstream_threads[..stages_before].iter().all(|tid| {
+                    let tid = tid.load(Ordering::SeqCst);
+                    tid != 0 && kernel_state(tid) == Some('S')
+                })
             });
         }
         self.finished.fetch_add(1, Ordering::SeqCst);
@@ -414,7 +414,7 @@ fn most_ahead(capacity: usize, held: Stage) -> usize {
         0..items,
         capacity,
         move |value| {
-            parse_lead.upstream();
+            parse_lead.upstream(0);
             if held == Stage::Compute {
                 parse_lead.start();
             }
@@ -424,7 +424,7 @@ fn most_ahead(capacity: usize, held: Stage) -> usize {
             if held == Stage::Compute {
                 compute_lead.held(value, 1);
             } else {
-                compute_lead.upstream();
+                compute_lead.upstream(1);
                 compute_lead.start();
             }
             Ok(value)
