@@ -66,21 +66,6 @@ fn refuse_or_copy(ledger: &Ledger) -> Result<Vec<i64>, Poisoned> {
     lock_or_fail(ledger, "the ledger").map(|entries| entries.clone())
 }
 
-/// The id the kernel knows the calling thread by, where the system shows it (Linux's /proc).
-fn kernel_thread_id() -> Option<u64> {
-    let link = std::fs::read_link("/proc/thread-self").ok()?;
-    link.file_name()?.to_str()?.parse().ok()
-}
-
-/// Whether thread `tid` of this process is asleep in the kernel, as a thread waiting for a
-/// contended lock is.
-fn asleep(tid: u64) -> bool {
-    std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(')')
-            .is_some_and(|(_, rest)| rest.trim_start().starts_with('S'))
-    })
-}
-
 /// A kernel thread id that no thread has: the caller's id is not known (yet).
 const UNKNOWN: u64 = 0;
 
@@ -107,13 +92,16 @@ fn poisoned_while_waiting<R: Send + 'static>(call: fn(&Ledger) -> R) -> (Result<
                     if caller != u64::MAX {
                         // A call that spins instead of sleeping is let through after a quarter
                         // of the patience: if it is right it finds the lock poisoned all the same.
-                        wait_until(PATIENCE / 4, || asleep(caller));
+                        wait_until(PATIENCE / 4, || testkit::kernel_thread::asleep(caller));
                     }
                     panic!("{CRASH}");
                 });
                 assert!(holding.wait(PATIENCE), "the writer never took the lock");
                 let caller = scope.spawn(|| {
-                    started.store(kernel_thread_id().unwrap_or(u64::MAX), Ordering::SeqCst);
+                    started.store(
+                        testkit::kernel_thread::current_tid().unwrap_or(u64::MAX),
+                        Ordering::SeqCst,
+                    );
                     panic::catch_unwind(AssertUnwindSafe(|| call(&ledger)))
                         .map_err(|payload| panic_text(payload.as_ref()))
                 });

@@ -16,7 +16,8 @@ use testkit::{
     wait_until, within,
 };
 
-use super::{MEETING, kernel_state, kernel_tid};
+use super::MEETING;
+use testkit::kernel_thread;
 
 const BOOK: testkit::Book = super::book("work-queue");
 
@@ -379,7 +380,7 @@ fn join_waits_for_every_worker_even_after_a_panic() {
     let (held, thread_of_first) = (Arc::clone(&release), Arc::clone(&first));
     let workers = one_job_per_worker(move |worker| {
         if worker == 0 {
-            thread_of_first.get_or_init(kernel_tid);
+            thread_of_first.get_or_init(kernel_thread::current_tid);
             panic!("worker 0's job failed (on purpose)");
         }
         assert!(held.wait(MEETING), "worker {worker}'s job was never let go");
@@ -387,14 +388,14 @@ fn join_waits_for_every_worker_even_after_a_panic() {
     // Worker 0 has panicked and its thread is gone, while workers 1 and 2 are held.
     check!(
         wait_until(PATIENCE, || first.get().is_some_and(|tid: &Option<u64>| {
-            tid.is_none_or(|tid| kernel_state(tid).is_none())
+            tid.is_none_or(|tid| kernel_thread::state(tid).is_none())
         })),
         "worker 0 never ran its job and ended: do all 3 workers take jobs at once?"
     );
     let joiner_thread = Arc::new(OnceLock::new());
     let joiner_tid = Arc::clone(&joiner_thread);
     let joiner = thread::spawn(move || {
-        joiner_tid.get_or_init(kernel_tid);
+        joiner_tid.get_or_init(kernel_thread::current_tid);
         workers.join()
     });
     // Where the system shows it, wait until join sleeps (waiting for worker 1 or 2) or returns.
@@ -402,7 +403,7 @@ fn join_waits_for_every_worker_even_after_a_panic() {
         joiner.is_finished()
             || joiner_thread
                 .get()
-                .is_some_and(|tid| tid.is_none_or(|tid| kernel_state(tid) == Some('S')))
+                .is_some_and(|tid| tid.is_none_or(kernel_thread::asleep))
     });
     let returned_early = joiner.is_finished();
     release.raise();

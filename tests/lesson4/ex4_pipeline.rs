@@ -11,7 +11,8 @@ use testkit::{
     PATIENCE, Rendezvous, ThreadEnds, bounded, check, check_eq, fail, wait_until, within,
 };
 
-use super::{MEETING, kernel_state, kernel_tid, panic_reaches_caller};
+use super::{MEETING, panic_reaches_caller};
+use testkit::kernel_thread;
 
 const BOOK: testkit::Book = super::book("pipeline");
 
@@ -377,7 +378,7 @@ struct Lead {
 impl Lead {
     /// Called by each stage before `held` on every item: parse is stage 0, compute stage 1.
     fn upstream(&self, stage: usize) {
-        if let Some(tid) = kernel_tid() {
+        if let Some(tid) = kernel_thread::current_tid() {
             self.upstream_threads[stage].store(tid, Ordering::SeqCst);
         }
     }
@@ -392,11 +393,11 @@ impl Lead {
     /// Called by `held` on every item: holds the first one, until the stages before are asleep.
     fn held(&self, value: u64, stages_before: usize) {
         // Where the system does not show whether a thread sleeps, nothing is held.
-        if value == 0 && kernel_tid().is_some() {
+        if value == 0 && kernel_thread::current_tid().is_some() {
             wait_until(MEETING, || {
                 self.upstream_threads[..stages_before].iter().all(|tid| {
                     let tid = tid.load(Ordering::SeqCst);
-                    tid != 0 && kernel_state(tid) == Some('S')
+                    tid != 0 && kernel_thread::asleep(tid)
                 })
             });
         }

@@ -56,24 +56,6 @@ fn panic_reaches_caller(
     panicked && reached.load(Ordering::SeqCst) == 1
 }
 
-/// The id the kernel knows the calling thread by, where the system shows it (Linux's /proc).
-fn kernel_tid() -> Option<u64> {
-    std::fs::read_link("/proc/thread-self")
-        .ok()?
-        .file_name()?
-        .to_str()?
-        .parse()
-        .ok()
-}
-
-/// What the kernel says thread `tid` of this process is doing: `Some('S')` while it sleeps
-/// (in a condition variable, a join, a channel), `None` once it has ended.
-fn kernel_state(tid: u64) -> Option<char> {
-    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
-    let (_, after_name) = stat.rsplit_once(')')?;
-    after_name.trim_start().chars().next()
-}
-
 /// How long a task inside a bounded call waits for its partners (at a rendezvous, for a
 /// signal): half the bound, so that the task's own message, which says what it waited for,
 /// reports the failure rather than the bound.

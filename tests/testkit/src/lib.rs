@@ -13,6 +13,7 @@
 //! - every drop and join that can block is bounded too ([`BoundedDrop`], [`join_within`]).
 
 mod bounded_drop;
+pub mod kernel_thread;
 mod rendezvous;
 mod spec;
 mod tracking;
