@@ -122,6 +122,13 @@ pub fn intake(dir: &Path, root: &Path, number: u32, provided: &[PathBuf]) -> Res
     let lesson = format!("lessons/lesson{number}");
     let mut intake = Intake::default();
     let src = dir.join(&lesson).join("src");
+    if let Some(link) = first_link(dir, &Path::new(&lesson).join("src")) {
+        intake.notes.push(format!(
+            "{} is a symbolic link, which is not taken: commit the directory itself",
+            link.display()
+        ));
+        return Ok(intake);
+    }
     match fs::symlink_metadata(&src) {
         Ok(meta) if meta.is_dir() => {
             let mut files = Vec::new();
@@ -136,9 +143,6 @@ pub fn intake(dir: &Path, root: &Path, number: u32, provided: &[PathBuf]) -> Res
             }
             intake.files = Some(files);
         }
-        Ok(meta) if meta.is_symlink() => intake.notes.push(format!(
-            "{lesson}/src is a symbolic link, which is not taken: commit the directory itself"
-        )),
         _ => {}
     }
     let mut changed = Vec::new();
@@ -180,6 +184,22 @@ pub fn intake(dir: &Path, root: &Path, number: u32, provided: &[PathBuf]) -> Res
         ));
     }
     Ok(intake)
+}
+
+/// The first component of `relative` (a path below `dir`, walked from `dir` down) that is a
+/// symbolic link, as a path relative to `dir`: a link anywhere on the way, not only at its end,
+/// could lead out of the submission.
+fn first_link(dir: &Path, relative: &Path) -> Option<PathBuf> {
+    let mut walked = PathBuf::new();
+    for component in relative.components() {
+        walked.push(component);
+        match fs::symlink_metadata(dir.join(&walked)) {
+            Ok(meta) if meta.is_symlink() => return Some(walked),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
 }
 
 /// Lists the plain files below `dir`; symbolic links and special files go to `refused`.
@@ -329,6 +349,43 @@ mod tests {
         let missing = super::intake(&student, &root, 2, &[]).unwrap();
         assert!(missing.files.is_none());
         assert!(missing.notes.is_empty());
+        fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_link_anywhere_on_the_way_to_src_is_not_followed() {
+        let base = temp("links");
+        let (root, reference) = (base.join("root"), base.join("reference"));
+        write(
+            &reference.join("lessons/lesson1/src/lib.rs"),
+            "// answers\n",
+        );
+        for (case, link, target) in [
+            (
+                "lesson",
+                "lessons/lesson1",
+                reference.join("lessons/lesson1"),
+            ),
+            ("lessons", "lessons", reference.join("lessons")),
+            (
+                "src",
+                "lessons/lesson1/src",
+                reference.join("lessons/lesson1/src"),
+            ),
+        ] {
+            let student = base.join(case);
+            let link = student.join(link);
+            fs::create_dir_all(link.parent().unwrap()).unwrap();
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            let intake = intake(&student, &root, 1, &[]).unwrap();
+            assert!(intake.files.is_none(), "{case}: {:?}", intake.files);
+            let notes = intake.notes.join("\n");
+            let name = link.strip_prefix(&student).unwrap().display().to_string();
+            assert!(
+                notes.contains(&format!("{name} is a symbolic link, which is not taken")),
+                "{case}: {notes}"
+            );
+        }
         fs::remove_dir_all(&base).unwrap();
     }
 
