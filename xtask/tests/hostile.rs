@@ -129,6 +129,10 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     for case in cases {
         hostile_submission(case, &class.join(case));
     }
+    // A submission holding no code: its lesson is a link to the reference solution.
+    let linker = class.join("links_the_reference/lessons");
+    fs::create_dir_all(&linker).unwrap();
+    std::os::unix::fs::symlink(root().join("solutions/lesson1"), linker.join("lesson1")).unwrap();
     // Last in the class: graded after all of them, it must not notice them.
     common::submission_from_solutions(&class.join("z_complete"), &[1]);
     let config = common::config(
@@ -148,7 +152,7 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     eprintln!(
         "{}\ngrading {} hostile submissions and a complete one took {:.0} s",
         graded.stderr,
-        cases.len(),
+        cases.len() + 1,
         graded.elapsed.as_secs_f64()
     );
 
@@ -195,6 +199,16 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     assert!(
         borrower.contains("src/hostile.rs:10: include_str!"),
         "{borrower}"
+    );
+
+    let linker = lesson("links_the_reference");
+    assert_eq!(linker["status"], "missing", "{linker:#}");
+    assert_eq!(linker["score"], 0.0, "{linker:#}");
+    assert!(
+        message("links_the_reference")
+            .contains("lessons/lesson1 is a symbolic link, which is not taken"),
+        "{}",
+        message("links_the_reference")
     );
 
     assert_eq!(lesson("compile_error")["status"], "compile_error");
