@@ -407,14 +407,14 @@ fn many_producers_and_consumers_deliver_everything_once_within_capacity() {
         delivered.sort_unstable();
         check!(
             delivered == (0..PRODUCERS * PER_PRODUCER).collect::<Vec<_>>(),
-            "4 producers pushed 1000 distinct items and 3 consumers popped {} items: every item must \
-         come out exactly once",
+            "4 producers pushed 1000 distinct items and 3 consumers popped {} items: every item \
+             must come out exactly once",
             delivered.len()
         );
         check!(
             (1..=CAPACITY).contains(&queue.high_water()),
-            "the queue's high-water mark is {}, but its capacity is {CAPACITY}: it must never hold \
-         more",
+            "the queue's high-water mark is {}, but its capacity is {CAPACITY}: it must never \
+             hold more",
             queue.high_water()
         );
     });
