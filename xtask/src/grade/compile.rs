@@ -97,6 +97,8 @@ impl Cargo {
             timeout: self.timeout,
             stall: None,
             output_cap: CARGO_OUTPUT,
+            channel: None,
+            proc: true,
         };
         let finished = sandbox::run(&job)?;
         let stdout = finished.stdout.text();

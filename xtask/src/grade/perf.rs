@@ -15,9 +15,9 @@ use serde::Deserialize;
 
 use super::compile::{Built, Cargo};
 use super::config::Performance;
+use super::runner::Runner;
 use super::sandbox::Ending;
 use super::score::geometric_mean;
-use super::testing::Runner;
 use super::workspace::perf_package;
 use crate::cargo::first_lines;
 

@@ -11,7 +11,9 @@ mod landlock;
 mod procs;
 
 use std::ffi::OsString;
-use std::io::Read;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
@@ -23,7 +25,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 pub use capture::Capture;
-pub use confine::{Confinement, Limits};
+pub use confine::{Confinement, Limits, Prepared};
 pub use procs::become_subreaper;
 
 /// How long the grader waits for the output pipes to close once the run is over.
@@ -50,7 +52,25 @@ pub struct Job {
     pub stall: Option<Duration>,
     /// How much of each output stream to keep ([`Capture`]).
     pub output_cap: usize,
+    /// A pipe on the child's file descriptor 3, for the trusted code of the run.
+    pub channel: Option<Channel>,
+    /// Whether the run sees a `/proc` (lessons 3 and 4 read thread states there); without one,
+    /// no code in the run can reach a file descriptor it was not handed.
+    pub proc: bool,
 }
+
+/// A pipe between the grader and the run, on the child's file descriptor 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Channel {
+    /// The child reads these bytes on fd 3 (then end of file).
+    Give(Vec<u8>),
+    /// The child writes on fd 3; what it wrote comes back in [`Finished::channel`], bounded
+    /// like the output streams.
+    Take,
+}
+
+/// The file descriptor a [`Channel`] is on in the child.
+pub const CHANNEL_FD: i32 = 3;
 
 /// How a run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +100,8 @@ pub struct Finished {
     pub leftovers: usize,
     /// Processes that would not die (0 unless something is badly wrong).
     pub survivors: usize,
+    /// What the child wrote on a [`Channel::Take`] (empty otherwise).
+    pub channel: Capture,
 }
 
 /// Set when the grader is asked to stop (Ctrl-C, `kill`).
@@ -110,6 +132,7 @@ pub fn stop_cleanly_on_interrupt() {
 enum Stream {
     Stdout,
     Stderr,
+    Channel,
 }
 
 /// Runs `job` to its end (or its limit), then kills everything it left behind.
@@ -134,12 +157,22 @@ pub fn run(job: &Job) -> Result<Finished> {
         })?),
         None => None,
     };
-    if let Some(prepared) = &prepared {
-        let plan = prepared.plan();
-        // SAFETY: `Plan::apply` only makes system calls, which is what a forked child of a
-        // multi-threaded process may do.
+    let pipe = job.channel.as_ref().map(open_channel).transpose()?;
+    let child_end = pipe.as_ref().map(|(child, _)| child.as_raw_fd());
+    let plan = prepared.as_ref().map(Prepared::plan);
+    if plan.is_some() || child_end.is_some() {
+        // SAFETY: the closure only makes system calls (no allocation), which is what a forked
+        // child of a multi-threaded process may do.
         unsafe {
-            command.pre_exec(move || plan.apply());
+            command.pre_exec(move || {
+                if let Some(plan) = plan {
+                    plan.apply()?;
+                }
+                if let Some(fd) = child_end {
+                    put_on_channel_fd(fd)?;
+                }
+                Ok(())
+            });
         }
     }
     let started = Instant::now();
@@ -150,8 +183,15 @@ pub fn run(job: &Job) -> Result<Finished> {
             job.dir.display()
         )
     })?;
-    // The child holds the Landlock ruleset now; the grader's copy can go.
+    // The child holds the Landlock ruleset and its end of the channel now.
     drop(prepared);
+    let channel_reader = match pipe {
+        Some((child, ours)) => {
+            drop(child);
+            ours
+        }
+        None => None,
+    };
     let group = child.id() as i32;
 
     let (sender, receiver) = mpsc::channel();
@@ -162,12 +202,17 @@ pub fn run(job: &Job) -> Result<Finished> {
     let err_reader = child
         .stderr
         .take()
-        .map(|err| reader(err, Stream::Stderr, sender));
+        .map(|err| reader(err, Stream::Stderr, sender.clone()));
+    let channel_handle =
+        channel_reader.map(|ours| reader(File::from(ours), Stream::Channel, sender.clone()));
+    drop(sender);
     let mut stdout = Capture::new(job.output_cap);
     let mut stderr = Capture::new(job.output_cap);
+    let mut channel = Capture::new(job.output_cap);
     let mut take = |(stream, bytes): (Stream, Vec<u8>)| match stream {
         Stream::Stdout => stdout.push(&bytes),
         Stream::Stderr => stderr.push(&bytes),
+        Stream::Channel => channel.push(&bytes),
     };
 
     let deadline = started + job.timeout;
@@ -229,7 +274,10 @@ pub fn run(job: &Job) -> Result<Finished> {
             Err(_) => pipes_open = false,
         }
     }
-    for handle in [out_reader, err_reader].into_iter().flatten() {
+    for handle in [out_reader, err_reader, channel_handle]
+        .into_iter()
+        .flatten()
+    {
         if handle.is_finished() {
             let _ = handle.join();
         }
@@ -241,7 +289,49 @@ pub fn run(job: &Job) -> Result<Finished> {
         elapsed: started.elapsed(),
         leftovers,
         survivors,
+        channel,
     })
+}
+
+/// The pipe for `channel`: the child's end, and the grader's end when the grader reads.
+/// For [`Channel::Give`] the bytes are written (and the writing end closed) before the child
+/// starts; a pipe holds 64 KiB, far more than a key.
+fn open_channel(channel: &Channel) -> Result<(OwnedFd, Option<OwnedFd>)> {
+    let mut fds = [0; 2];
+    // SAFETY: `fds` has room for the two descriptors pipe2 returns.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        bail!(
+            "could not open a pipe for the run: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    // SAFETY: pipe2 succeeded, so both are open descriptors that nothing else owns.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    Ok(match channel {
+        Channel::Give(bytes) => {
+            File::from(write)
+                .write_all(bytes)
+                .context("could not hand the run its bytes")?;
+            (read, None)
+        }
+        Channel::Take => (write, Some(read)),
+    })
+}
+
+/// Moves `fd` to [`CHANNEL_FD`] in the child, open across `exec`.
+fn put_on_channel_fd(fd: RawFd) -> std::io::Result<()> {
+    // SAFETY: plain system calls on descriptors this child owns.
+    let done = unsafe {
+        if fd == CHANNEL_FD {
+            libc::fcntl(fd, libc::F_SETFD, 0)
+        } else {
+            libc::dup2(fd, CHANNEL_FD)
+        }
+    };
+    if done < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }
 
 fn ending_of(status: ExitStatus) -> Ending {
