@@ -26,6 +26,8 @@ mod model;
 #[cfg(target_os = "linux")]
 mod perf;
 #[cfg(target_os = "linux")]
+mod perf_crate;
+#[cfg(target_os = "linux")]
 mod progress;
 #[cfg(target_os = "linux")]
 mod report;

@@ -15,10 +15,10 @@ use serde::Deserialize;
 
 use super::compile::{Built, Cargo};
 use super::config::Performance;
+use super::perf_crate::perf_package;
 use super::runner::Runner;
 use super::sandbox::Ending;
 use super::score::geometric_mean;
-use super::workspace::perf_package;
 use crate::cargo::first_lines;
 
 /// What measuring gave.
