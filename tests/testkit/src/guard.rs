@@ -2,9 +2,8 @@
 //!
 //! `cargo xtask grade` runs a lesson's test binaries on students' code, and everything in the
 //! process can write to its standard output, so the output alone cannot say whether the
-//! harness or a forger printed it. When the grader asks for it ([`WANTED`] in the
-//! environment), this guard, linked into every test binary through testkit, does before
-//! `main`:
+//! harness or a forger printed it. When the grader asks for it ([`WANTED`] among the
+//! arguments), this guard, linked into every test binary through testkit, does before `main`:
 //!
 //! 1. it reads the grader's secret for this run from file descriptor [`SECRET_FD`] and closes
 //!    that descriptor, before any code of the crate under test can run;
@@ -24,10 +23,15 @@
 //! `unsafe_code` forbidden) has no constructor, no global allocator and no raw file
 //! descriptors, so it can neither read the secret first nor from memory.
 //!
-//! Without [`WANTED`] the guard does nothing: `cargo test` runs as it always does.
+//! Without [`WANTED`] the guard does nothing: `cargo test` runs as it always does. The guard
+//! exists on Linux with glibc, which hands `.init_array` functions the program's arguments (as
+//! Rust's standard library relies on too); elsewhere nothing is ever proved.
 
-/// The environment variable by which the grader asks for the guard; its value is not read.
-pub const WANTED: &str = "TESTKIT_GUARD";
+/// The argument by which the grader asks for the guard: a libtest `--skip` filter that matches
+/// no test, so the harness reads it and changes nothing. It reveals nothing: the secret comes
+/// on [`SECRET_FD`]. (An argument rather than an environment variable, because the grader's
+/// sandbox gives every run the same fixed environment.)
+pub const WANTED: &str = "--skip=testkit-guard:secret-on-fd-3";
 
 /// The file descriptor the grader hands the secret over on.
 pub const SECRET_FD: i32 = 3;
@@ -40,18 +44,17 @@ pub const SECRET_LEN: usize = 64;
 /// keeps the harness's own result lines.
 pub const PROOF_PREFIX: &str = "test harness finished: ";
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod linux {
     use std::ffi::{c_char, c_int, c_void};
     use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
-    use super::{PROOF_PREFIX, SECRET_FD, SECRET_LEN};
+    use super::{PROOF_PREFIX, SECRET_FD, SECRET_LEN, WANTED};
 
     /// `PR_SET_DUMPABLE` of `<linux/prctl.h>`.
     const PR_SET_DUMPABLE: c_int = 4;
 
     unsafe extern "C" {
-        fn getenv(name: *const c_char) -> *mut c_char;
         fn read(fd: c_int, buf: *mut c_void, count: usize) -> isize;
         fn write(fd: c_int, buf: *const c_void, count: usize) -> isize;
         fn close(fd: c_int) -> c_int;
@@ -67,16 +70,23 @@ mod linux {
     /// The first thread, `pthread_self()` in the constructor.
     static FIRST_THREAD: AtomicUsize = AtomicUsize::new(0);
 
-    /// Run by the dynamic loader before `main`, as every entry of `.init_array` is. An rlib's
-    /// `#[used]` static is kept by rustc in every binary that links the crate.
+    /// Run before `main`, as every entry of `.init_array` is, with glibc's arguments `argc`,
+    /// `argv` and `envp`. An rlib's `#[used]` static is kept by rustc in every binary that
+    /// links the crate.
     #[used]
     #[unsafe(link_section = ".init_array")]
-    static CONSTRUCTOR: extern "C" fn() = arm;
+    static CONSTRUCTOR: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = arm;
 
-    extern "C" fn arm() {
-        // SAFETY: the name is NUL-terminated, and before `main` no other thread exists that
-        // could change the environment.
-        if unsafe { getenv(c"TESTKIT_GUARD".as_ptr()) }.is_null() {
+    extern "C" fn arm(argc: c_int, argv: *const *const c_char, _envp: *const *const c_char) {
+        if argv.is_null() {
+            return;
+        }
+        let wanted = (0..usize::try_from(argc).unwrap_or(0)).any(|index| {
+            // SAFETY: glibc passes `argc` NUL-terminated strings in `argv`, as to `main`.
+            let arg = unsafe { std::ffi::CStr::from_ptr(*argv.add(index)) };
+            arg.to_bytes() == WANTED.as_bytes()
+        });
+        if !wanted {
             return;
         }
         let mut secret = [0u8; SECRET_LEN];
@@ -147,7 +157,7 @@ mod linux {
     }
 }
 
-#[cfg(all(test, target_os = "linux"))]
+#[cfg(all(test, target_os = "linux", target_env = "gnu"))]
 mod tests {
     use std::io::Write;
     use std::process::{Command, Stdio};
@@ -158,13 +168,12 @@ mod tests {
     /// shell moves its standard input there); returns its exit code and standard output.
     fn guarded(name: &str, secret: &[u8]) -> (Option<i32>, String) {
         let exe = std::env::current_exe().expect("the test binary's path");
-        let args = ["--exact", name, "--test-threads", "1"];
+        let args = ["--exact", name, "--test-threads", "1", WANTED];
         let mut child = Command::new("sh")
             .arg("-c")
             .arg("exec \"$0\" \"$@\" 3<&0 </dev/null")
             .arg(exe)
             .args(args)
-            .env(WANTED, "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
@@ -193,18 +202,13 @@ mod tests {
     }
 
     #[test]
-    fn the_variable_is_the_one_the_constructor_reads() {
-        assert_eq!(c"TESTKIT_GUARD".to_str(), Ok(WANTED));
-    }
-
-    #[test]
     fn idle() {}
 
     /// Ends the process on its own thread, as a test calling `std::process::exit` does, when
     /// run by [`exits_on_its_own_thread_without_proof`]; passes otherwise.
     #[test]
     fn exits_early() {
-        if std::env::var_os(WANTED).is_some() {
+        if std::env::args().any(|arg| arg == WANTED) {
             std::process::exit(0);
         }
     }
