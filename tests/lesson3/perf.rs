@@ -3,7 +3,8 @@
 
 use subject::{Counter, ShardedCounter};
 
-/// How many items each kernel adds up.
+/// How many items each kernel adds up: consecutive numbers from a start drawn from the seed
+/// (below 2³², so no sum overflows).
 const ITEMS: u64 = 8_000_000;
 
 /// The kernels of lesson 3: adding without shared state (`sum_locally`), and a shared counter
@@ -14,8 +15,9 @@ pub fn kernels(k: &mut impl crate::Kernels) {
     k.kernel("sharded_counter", items, counter_on_one_thread, counter_on_threads);
 }
 
-fn items() -> Vec<u64> {
-    (0..ITEMS).collect()
+fn items(seed: u64) -> Vec<u64> {
+    let start = perfkit::mix(seed, 0) % (1 << 32);
+    (start..start + ITEMS).collect()
 }
 
 /// A few dozen nanoseconds of arithmetic per item: rounds of a 64-bit mixing function.

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-/// Exercise 1's fixed workers: 2 000 items of 200 000 busy rounds each, so each worker takes
-/// hundreds of items from the queue and the cost of the channels shows next to the work.
+/// Exercise 1's fixed workers: 2 000 items of about 200 000 busy rounds each (a few more,
+/// drawn from the seed), so each worker takes hundreds of items from the queue and the cost of
+/// the channels shows next to the work.
 const ITEMS: usize = 2_000;
 const ITERATIONS: u64 = 200_000;
 
@@ -19,8 +20,10 @@ pub fn kernels(k: &mut impl crate::Kernels) {
     k.kernel("word_frequencies", texts, words_serial, words_map_reduce);
 }
 
-fn busy_inputs() -> Vec<u64> {
-    (0..ITEMS as u64).map(|i| ITERATIONS + i % 7).collect()
+fn busy_inputs(seed: u64) -> Vec<u64> {
+    (0..ITEMS as u64)
+        .map(|i| ITERATIONS + perfkit::mix(seed, i) % 7)
+        .collect()
 }
 
 fn busy_ordered(items: &Vec<u64>, threads: usize) -> Vec<u64> {
@@ -28,15 +31,13 @@ fn busy_ordered(items: &Vec<u64>, threads: usize) -> Vec<u64> {
         .expect("ordered_map failed with at least 1 worker")
 }
 
-/// Texts of words separated by spaces and punctuation, some capitalised, from a fixed
-/// pseudo-random sequence, so every run counts the same words.
-fn texts() -> Vec<String> {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+/// Texts of words separated by spaces and punctuation, some capitalised, from the seed's
+/// pseudo-random sequence, so each run counts other words.
+fn texts(seed: u64) -> Vec<String> {
+    let mut drawn = 0;
     let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
+        drawn += 1;
+        perfkit::mix(seed, drawn)
     };
     (0..TEXTS)
         .map(|_| {

@@ -4,11 +4,12 @@
 use subject::{Cubic, LoopOrder, Matrix};
 
 /// Seed 002's parameter grid, finer: 20 values per coefficient (160 000 cubics), each
-/// evaluated at 64 points.
+/// evaluated at 64 points; the grid is shifted by up to a quarter step, drawn from the seed.
 const AXIS_POINTS: usize = 20;
 const X_POINTS: usize = 64;
 
-/// Seed 002's integer matrix product, at 640 × 640 so one run takes a fraction of a second.
+/// Seed 002's integer matrix product, at 640 × 640 so one run takes a fraction of a second,
+/// with entries from -9 to 9 drawn from the seed.
 const SIDE: usize = 640;
 
 /// The kernels of lesson 6: the chunked grid evaluation and the row-block matrix product,
@@ -24,8 +25,10 @@ fn axis(start: f64, end: f64, points: usize) -> Vec<f64> {
     (0..points).map(|i| start + step * i as f64).collect()
 }
 
-fn grid_and_xs() -> (Vec<Cubic>, Vec<f64>) {
-    let values = axis(-2.0, 2.0, AXIS_POINTS);
+fn grid_and_xs(seed: u64) -> (Vec<Cubic>, Vec<f64>) {
+    let step = 4.0 / (AXIS_POINTS - 1) as f64;
+    let shift = (perfkit::mix(seed, 0) % 1024) as f64 / 1024.0 * step / 4.0;
+    let values = axis(-2.0 + shift, 2.0 + shift, AXIS_POINTS);
     let mut grid = Vec::with_capacity(AXIS_POINTS.pow(4));
     for &a in &values {
         for &b in &values {
@@ -39,25 +42,22 @@ fn grid_and_xs() -> (Vec<Cubic>, Vec<f64>) {
     (grid, axis(-1.0, 1.0, X_POINTS))
 }
 
-/// Outputs are compared as bit patterns: parallel evaluation must give the very same floats.
-fn bits(values: Vec<f64>) -> Vec<u64> {
-    values.into_iter().map(f64::to_bits).collect()
-}
-
-fn evaluate_serial((grid, xs): &(Vec<Cubic>, Vec<f64>)) -> Vec<u64> {
-    bits(subject::evaluate_serial(grid, xs))
+/// Outputs are compared by their bits (perfkit::Digest): parallel evaluation must give the very
+/// same floats.
+fn evaluate_serial((grid, xs): &(Vec<Cubic>, Vec<f64>)) -> Vec<f64> {
+    subject::evaluate_serial(grid, xs)
 }
 
 /// About four tasks per thread, like Python's default `starmap` chunk size.
-fn evaluate_chunked((grid, xs): &(Vec<Cubic>, Vec<f64>), threads: usize) -> Vec<u64> {
+fn evaluate_chunked((grid, xs): &(Vec<Cubic>, Vec<f64>), threads: usize) -> Vec<f64> {
     let rows_per_task = grid.len().div_ceil(4 * threads).max(1);
-    bits(testkit::in_rayon_pool(threads, || {
+    testkit::in_rayon_pool(threads, || {
         subject::evaluate_chunked(grid, xs, rows_per_task)
-    }))
+    })
 }
 
-fn matrices() -> (Matrix, Matrix) {
-    let entry = |i: usize, j: usize| ((i * 31 + j * 17) % 19) as i64 - 9;
+fn matrices(seed: u64) -> (Matrix, Matrix) {
+    let entry = |i: usize, j: usize| (perfkit::mix(seed, (i * SIDE + j) as u64) % 19) as i64 - 9;
     (
         Matrix::from_fn(SIDE, SIDE, entry),
         Matrix::from_fn(SIDE, SIDE, |i, j| entry(j, i)),

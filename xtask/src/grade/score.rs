@@ -34,6 +34,16 @@ pub fn performance_share(speedup: f64, reference_speedup: f64, threshold: f64) -
     }
 }
 
+/// How far above the thread count a speedup may be before it is impossible: a little for
+/// cache effects and timing noise, far less than a result kept from an earlier call gives.
+pub const IMPOSSIBLE_TOLERANCE: f64 = 1.25;
+
+/// Whether `speedup` on `threads` threads cannot be real: above `threads` ×
+/// [`IMPOSSIBLE_TOLERANCE`], or not a number. Such a kernel earns no performance points.
+pub fn impossible(speedup: f64, threads: usize) -> bool {
+    speedup.is_nan() || speedup > threads.max(1) as f64 * IMPOSSIBLE_TOLERANCE
+}
+
 /// A lesson's points, its correctness and its performance share as reported.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LessonPoints {
@@ -114,6 +124,18 @@ mod tests {
         assert!((half - 0.5).abs() < 1e-9, "{half}");
         assert_eq!(performance_share(f64::NAN, 1.0, 0.8), 0.0);
         assert_eq!(performance_share(1.0, 0.0, 0.8), 0.0);
+    }
+
+    #[test]
+    fn speedups_above_the_threads_are_impossible() {
+        assert!(!impossible(1.9, 2));
+        assert!(!impossible(2.5, 2));
+        assert!(impossible(2.51, 2));
+        assert!(impossible(30810.0, 2));
+        assert!(impossible(1.3, 1));
+        assert!(!impossible(9.0, 8));
+        assert!(impossible(f64::INFINITY, 64));
+        assert!(impossible(f64::NAN, 2));
     }
 
     #[test]
