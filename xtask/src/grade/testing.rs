@@ -1,29 +1,66 @@
-//! Running a lesson's test binaries in the sandbox and reading every test's result.
+//! Running a lesson's test binaries in the sandbox and reading every test's result, in a way
+//! code inside the test process cannot forge.
 //!
-//! Each binary runs once with all its tests, as `cargo test` would. When that run times out or
-//! crashes, the tests that did not report run again one at a time (`--test-threads 1`, in
-//! libtest's name order), so the test that hangs or crashes is found and fails alone while the
-//! others still count; a time budget bounds those reruns. The set of tests comes from the
-//! binary's own list (`--list`), so a crash cannot make tests disappear from the total.
+//! Everything in a test process can write to its standard output, so what the output says
+//! proves nothing by itself. What proves something is testkit's guard (tests/testkit/src/
+//! guard.rs), linked into every test binary: asked for by [`GUARD`], it reads a secret the
+//! grader makes afresh for every run from fd 3 before `main`, and writes it back at exit only
+//! when the process exits on its first thread, where libtest's `main` ends once it has
+//! reported every test. A run whose output holds the secret and that exited with libtest's
+//! code 0 or 101 is *verified*. So:
+//!
+//! - a verified run that exited 0 passed every test it ran;
+//! - a test that the output (verified or not) reports as failed fails, with its message (a
+//!   forger gains nothing by faking a failure);
+//! - nothing else makes a test pass: a test reported passing by a run that failed or could
+//!   not be verified is run again.
+//!
+//! Each binary runs once with all its tests, as `cargo test` would. The tests still without a
+//! verdict then run again: one after the other in one process (`--test-threads 1`) when that
+//! run ended outside the harness, so the test it stopped in (one that called
+//! `std::process::exit`, crashed or hung) is found and fails with its own reason; the tests
+//! reported passing meanwhile, together, to confirm them; and whatever is left, each in a
+//! process of its own, each verified on its own. A time budget bounds the reruns. The set of
+//! tests comes from the binary's own list (`--list`, which runs no code of the submission), so
+//! a crash cannot make tests disappear from the total.
+//!
+//! What remains possible: code that breaks Rust's memory safety in safe code (through a
+//! soundness bug of the compiler) could read the secret from memory; it would then control
+//! the process entirely. Nothing short of a second process can hold against that.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
+use super::config::LimitsConfig;
 use super::model::{Status, TestReport, shorten};
 use super::runner::Runner;
-use super::sandbox::Ending;
+use super::sandbox::{Channel, Ending, Finished, signal_name};
 use crate::cargo::first_lines;
-use crate::libtest::{Outcome, TestRun};
+use crate::libtest::{Outcome, TestCase, TestRun};
 use crate::report::counted;
+
+/// The argument that asks a test binary's guard for a proof (testkit's `guard::WANTED`): a
+/// libtest `--skip` filter that matches no test.
+pub const GUARD: &str = "--skip=testkit-guard:secret-on-fd-3";
+/// What the guard's proof line starts with, before the secret (testkit's
+/// `guard::PROOF_PREFIX`).
+const PROOF_PREFIX: &str = "test harness finished: ";
+/// Random bytes in a secret; the guard receives them as twice as many hex digits.
+const SECRET_BYTES: usize = 32;
 
 /// The longest a binary may take to list its tests.
 const LIST_TIMEOUT: Duration = Duration::from_secs(60);
 /// How much of a failed test's output its message keeps.
 const MESSAGE_LINES: usize = 40;
 const MESSAGE_CHARS: usize = 4000;
+
+/// What a test fails with when the process ended on a test's thread.
+const ENDED_EARLY: &str = "the test process ended before the test harness finished (does the \
+                           code call std::process::exit?)";
 
 /// A test binary to run.
 #[derive(Debug, Clone)]
@@ -34,6 +71,18 @@ pub struct Binary {
     pub path: PathBuf,
     /// Whether its tests are the instructor's hidden ones.
     pub hidden: bool,
+}
+
+impl Binary {
+    /// How the lesson's message names it: a hidden target's name and output are never quoted,
+    /// as students read that message.
+    fn shown(&self) -> &str {
+        if self.hidden {
+            "the hidden tests"
+        } else {
+            &self.target
+        }
+    }
 }
 
 /// What running a lesson's tests found.
@@ -49,11 +98,110 @@ pub struct Tested {
     pub unlisted: bool,
 }
 
-/// A test's verdict, as read so far.
-#[derive(Debug, Clone)]
+/// A test's verdict.
+#[derive(Debug, Clone, PartialEq)]
 struct Verdict {
     passed: bool,
     message: String,
+}
+
+impl Verdict {
+    fn failed(message: impl Into<String>) -> Self {
+        Self {
+            passed: false,
+            message: message.into(),
+        }
+    }
+}
+
+/// How a run runs the tests it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// All at once, as `cargo test` does.
+    Together,
+    /// One after the other in one process, in libtest's name order, so the test the process
+    /// stopped in is the last one it started.
+    InOrder,
+}
+
+/// One run to make: which tests (`None`: all of the binary's) and how.
+#[derive(Debug, Clone, Copy)]
+struct Request<'a> {
+    names: Option<&'a [String]>,
+    mode: Mode,
+}
+
+/// One guarded run, read.
+#[derive(Debug, Clone)]
+struct Reading {
+    /// Whether the output holds this run's proof and the exit code is libtest's.
+    verified: bool,
+    /// How it ended.
+    ending: Ending,
+    /// The standard output, without the proof.
+    stdout: String,
+    /// The results in it.
+    run: TestRun,
+    /// For a run a signal killed, what that means.
+    crash: String,
+    /// How long it took.
+    elapsed: Duration,
+}
+
+impl Reading {
+    /// Reads a run that was handed `secret`.
+    fn new(ending: Ending, stdout: &str, secret: &str, crash: String, elapsed: Duration) -> Self {
+        let proved = stdout.contains(&format!("{PROOF_PREFIX}{secret}"));
+        let verified = proved && matches!(ending, Ending::Exited(0 | 101));
+        // The proof goes: a forged failure block could otherwise quote it in a message.
+        let stdout: String = stdout
+            .split_inclusive('\n')
+            .filter(|line| !line.contains(secret))
+            .collect();
+        Self {
+            verified,
+            ending,
+            run: TestRun::parse(&stdout),
+            stdout,
+            crash,
+            elapsed,
+        }
+    }
+
+    /// The tests in `names` that this run's output reports passing.
+    fn reported_passing(&self, names: &[String]) -> BTreeSet<String> {
+        self.run
+            .tests
+            .iter()
+            .filter(|test| test.outcome == Outcome::Passed && names.contains(&test.name))
+            .map(|test| test.name.clone())
+            .collect()
+    }
+}
+
+/// What the runs of one binary left besides verdicts.
+#[derive(Debug, Default)]
+struct Tally {
+    leftovers: usize,
+    survivors: usize,
+    dropped: u64,
+}
+
+impl Tally {
+    fn add(&mut self, finished: &Finished) {
+        self.leftovers += finished.leftovers;
+        self.survivors += finished.survivors;
+        self.dropped += finished.stdout.dropped() + finished.stderr.dropped();
+    }
+}
+
+/// A fresh secret for one run: hex digits of random bytes from the kernel.
+fn secret() -> Result<String> {
+    let mut bytes = [0u8; SECRET_BYTES];
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut random| random.read_exact(&mut bytes))
+        .context("could not read /dev/urandom for a test run's secret")?;
+    Ok(bytes.iter().map(|byte| format!("{byte:02x}")).collect())
 }
 
 impl Runner<'_> {
@@ -61,19 +209,17 @@ impl Runner<'_> {
     pub fn run(&self, binaries: &[Binary]) -> Result<Tested> {
         let mut tested = Tested::default();
         let mut budget = self.limits.rerun_budget();
-        let mut leftovers = 0;
-        let mut survivors = 0;
-        let mut dropped = 0;
+        let mut tally = Tally::default();
         for binary in binaries {
-            let listed = match self.list(binary)? {
+            let listed = match self.list(binary, &mut tally)? {
                 Ok(listed) => listed,
                 Err(reason) => {
                     tested.status = worst(tested.status, Status::Crashed);
                     tested.unlisted = true;
                     tested.notes.push(format!(
-                        "the test binary {} could not list its tests ({reason}), so no test of \
-                         the lesson counts",
-                        binary.target
+                        "the test binary of {} could not list its tests ({reason}), so no \
+                         test of the lesson counts",
+                        binary.shown()
                     ));
                     continue;
                 }
@@ -81,80 +227,24 @@ impl Runner<'_> {
             if listed.is_empty() {
                 continue;
             }
-            let mut verdicts = BTreeMap::new();
-            let first = self.sandboxed(
-                &binary.path,
-                &["--color", "never"],
-                self.limits.timeout(),
-                None,
-            )?;
-            leftovers += first.leftovers;
-            survivors += first.survivors;
-            dropped += first.stdout.dropped() + first.stderr.dropped();
-            let output = TestRun::parse(&first.stdout.text());
-            if let Some(reason) = tampering(&output, &listed, first.ending) {
-                tested.status = worst(tested.status, Status::Crashed);
-                tested.notes.push(format!(
-                    "{}: the test output is not the test harness's own ({reason}), so none of \
-                     its tests count",
-                    binary.target
-                ));
-                tested
-                    .tests
-                    .extend(listed.into_iter().map(|name| TestReport {
-                        name,
-                        passed: false,
-                        hidden: binary.hidden,
-                        message: format!(
-                            "not counted: the test output was tampered with ({reason})"
-                        ),
-                    }));
-                continue;
-            }
-            read_results(&output, &listed, &mut verdicts);
-            let complete = listed.iter().all(|name| verdicts.contains_key(name));
-            let problem = match first.ending {
-                Ending::Exited(0 | 101) if complete => None,
-                Ending::TimedOut => Some((
-                    Status::Timeout,
-                    format!(
-                        "the tests did not finish within {} s and were killed",
-                        self.limits.timeout_s
-                    ),
-                )),
-                Ending::Signaled(signal) => Some((
-                    Status::Crashed,
-                    format!(
-                        "the test process crashed: {}",
-                        self.crash(signal, &first.stderr.text())
-                    ),
-                )),
-                Ending::Exited(code) => Some((
-                    Status::Crashed,
-                    format!(
-                        "the test process exited with code {code} before reporting every test \
-                         (does the code call std::process::exit?)"
-                    ),
-                )),
-                Ending::Stalled => Some((
-                    Status::Crashed,
-                    "the test process stopped before reporting every test".to_owned(),
-                )),
+            let mut exec = |request: Request<'_>, timeout, stall| {
+                self.guarded(binary, request, timeout, stall, &mut tally)
             };
-            if let Some((status, note)) = problem {
+            let mut judged = judge(&listed, self.limits, binary.hidden, &mut budget, &mut exec)?;
+            if let Some(status) = judged.status {
                 tested.status = worst(tested.status, status);
-                tested.notes.push(format!("{}: {note}", binary.target));
-                let rerun = self.rerun(binary, &listed, &mut verdicts, &mut budget)?;
-                leftovers += rerun.leftovers;
-                survivors += rerun.survivors;
-                dropped += rerun.dropped;
-                tested.notes.extend(rerun.note);
             }
+            tested.notes.extend(
+                judged
+                    .notes
+                    .iter()
+                    .map(|note| format!("{}: {note}", binary.shown())),
+            );
             for name in listed {
-                let verdict = verdicts.remove(&name).unwrap_or_else(|| Verdict {
-                    passed: false,
-                    message: "did not report a result".to_owned(),
-                });
+                let verdict = judged
+                    .verdicts
+                    .remove(&name)
+                    .unwrap_or_else(|| Verdict::failed("did not report a result"));
                 tested.tests.push(TestReport {
                     name,
                     passed: verdict.passed,
@@ -164,53 +254,108 @@ impl Runner<'_> {
             }
         }
         tested.status = Some(tested.status.unwrap_or(Status::Ok));
-        if leftovers > 0 {
+        if tally.leftovers > 0 {
             tested.notes.push(format!(
                 "killed {} the tests left running",
-                counted(leftovers, "process", "processes")
+                counted(tally.leftovers, "process", "processes")
             ));
         }
-        if survivors > 0 {
+        if tally.survivors > 0 {
             tested.notes.push(format!(
                 "{} of the tests could not be killed",
-                counted(survivors, "process", "processes")
+                counted(tally.survivors, "process", "processes")
             ));
         }
-        if dropped > 0 {
+        if tally.dropped > 0 {
             tested.notes.push(format!(
                 "output truncated: {:.1} MiB beyond the {} KiB kept per stream was dropped",
-                dropped as f64 / (1024.0 * 1024.0),
+                tally.dropped as f64 / (1024.0 * 1024.0),
                 self.limits.output_kib
             ));
         }
         Ok(tested)
     }
 
+    /// Runs some of `binary`'s tests with a fresh secret for its guard, and reads the run.
+    fn guarded(
+        &self,
+        binary: &Binary,
+        request: Request<'_>,
+        timeout: Duration,
+        stall: Option<Duration>,
+        tally: &mut Tally,
+    ) -> Result<Reading> {
+        let secret = secret()?;
+        let mut args = vec!["--color", "never", GUARD];
+        if request.mode == Mode::InOrder {
+            args.extend(["--test-threads", "1"]);
+        }
+        if let Some(names) = request.names {
+            args.push("--exact");
+            args.extend(names.iter().map(String::as_str));
+        }
+        let channel = Some(Channel::Give(secret.clone().into_bytes()));
+        let finished = self.sandboxed_with(&binary.path, &args, timeout, stall, channel, true)?;
+        tally.add(&finished);
+        let crash = match finished.ending {
+            Ending::Signaled(signal) => self.crash(signal, &finished.stderr.text()),
+            _ => String::new(),
+        };
+        Ok(Reading::new(
+            finished.ending,
+            &finished.stdout.text(),
+            &secret,
+            crash,
+            finished.elapsed,
+        ))
+    }
+
     /// The names of the binary's tests that run (not ignored), or why it could not list them.
-    fn list(&self, binary: &Binary) -> Result<Result<Vec<String>, String>> {
+    /// The first listing also checks that the binary carries testkit's guard: without it no
+    /// run could be verified.
+    fn list(&self, binary: &Binary, tally: &mut Tally) -> Result<Result<Vec<String>, String>> {
         let mut names = Vec::new();
         for ignored in [false, true] {
             let mut args = vec!["--list", "--format", "terse"];
+            let mut channel = None;
+            let mut secret = String::new();
             if ignored {
                 args.push("--ignored");
+            } else {
+                secret = self::secret()?;
+                args.push(GUARD);
+                channel = Some(Channel::Give(secret.clone().into_bytes()));
             }
-            let run = self.sandboxed(
+            let run = self.sandboxed_with(
                 &binary.path,
                 &args,
                 LIST_TIMEOUT.min(self.limits.timeout()),
                 None,
+                channel,
+                true,
             )?;
+            tally.add(&run);
             if run.ending != Ending::Exited(0) {
                 let why = match run.ending {
+                    Ending::Signaled(signal) if binary.hidden => {
+                        format!("killed by {}", signal_name(signal))
+                    }
                     Ending::Signaled(signal) => self.crash(signal, &run.stderr.text()),
                     Ending::TimedOut | Ending::Stalled => "it did not answer in time".to_owned(),
                     Ending::Exited(code) => format!("it exited with code {code}"),
                 };
                 return Ok(Err(why));
             }
-            let listed = run
-                .stdout
-                .text()
+            let stdout = run.stdout.text();
+            if !ignored && !stdout.contains(&format!("{PROOF_PREFIX}{secret}")) {
+                return Ok(Err(
+                    "it lacks testkit's guard, which vouches for its results: the instructor's \
+                     test target must link testkit, for example with `extern crate testkit as \
+                     _;`"
+                    .to_owned(),
+                ));
+            }
+            let listed = stdout
                 .lines()
                 .filter_map(|line| line.strip_suffix(": test"))
                 .map(str::to_owned)
@@ -223,115 +368,252 @@ impl Runner<'_> {
         }
         Ok(Ok(names))
     }
+}
 
-    /// Reruns, one at a time, the tests of `binary` that have no verdict yet.
-    fn rerun(
-        &self,
-        binary: &Binary,
-        listed: &[String],
-        verdicts: &mut BTreeMap<String, Verdict>,
-        budget: &mut Duration,
-    ) -> Result<Rerun> {
-        let mut remaining: Vec<String> = listed
-            .iter()
-            .filter(|name| !verdicts.contains_key(*name))
-            .cloned()
-            .collect();
-        // libtest runs tests in the order of their names; so does this list.
-        remaining.sort();
-        let mut rerun = Rerun::default();
-        let count = remaining.len();
-        while !remaining.is_empty() && !budget.is_zero() {
-            let mut args = vec!["--color", "never", "--test-threads", "1", "--exact"];
-            args.extend(remaining.iter().map(String::as_str));
-            let run = self.sandboxed(
-                &binary.path,
-                &args,
-                *budget,
-                Some(self.limits.test_timeout()),
-            )?;
-            *budget = budget.saturating_sub(run.elapsed);
-            rerun.leftovers += run.leftovers;
-            rerun.survivors += run.survivors;
-            rerun.dropped += run.stdout.dropped() + run.stderr.dropped();
-            let stdout = run.stdout.text();
-            let output = TestRun::parse(&stdout);
-            if let Some(reason) = tampering(&output, &remaining, run.ending) {
-                for name in remaining.drain(..) {
-                    verdicts.insert(
-                        name,
-                        Verdict {
-                            passed: false,
-                            message: format!(
-                                "not counted: the test output was tampered with ({reason})"
-                            ),
-                        },
-                    );
-                }
-                break;
-            }
-            read_results(&output, listed, verdicts);
-            remaining.retain(|name| !verdicts.contains_key(name));
-            if remaining.is_empty() {
-                break;
-            }
-            let reason = match run.ending {
-                Ending::Exited(0 | 101) => {
-                    // The run ended normally yet did not report these: nothing more to learn.
-                    break;
-                }
-                Ending::Stalled => format!(
-                    "timed out: no result after {} s (an infinite loop or a deadlock?)",
-                    self.limits.test_timeout_s
-                ),
-                Ending::TimedOut => "timed out: still running when the time for rerunning \
-                                     unfinished tests ran out"
-                    .to_owned(),
-                Ending::Signaled(signal) => format!(
-                    "crashed the test process: {}",
-                    self.crash(signal, &run.stderr.text())
-                ),
-                Ending::Exited(code) => format!(
-                    "the test process exited with code {code} during this test (does the code \
-                     call std::process::exit?)"
-                ),
-            };
-            let culprit = started_test(&stdout)
-                .filter(|name| remaining.iter().any(|r| r == name))
-                .unwrap_or_else(|| remaining[0].clone());
-            remaining.retain(|name| *name != culprit);
-            verdicts.insert(
-                culprit,
-                Verdict {
-                    passed: false,
-                    message: reason,
-                },
-            );
+/// The verdicts on one binary's tests, and what the lesson's message says about its runs.
+#[derive(Debug, Default)]
+struct Judged {
+    verdicts: BTreeMap<String, Verdict>,
+    status: Option<Status>,
+    notes: Vec<String>,
+}
+
+/// Makes one guarded run: `exec(request, timeout, stall)`.
+type Exec<'e> = dyn FnMut(Request<'_>, Duration, Option<Duration>) -> Result<Reading> + 'e;
+
+/// Runs the `listed` tests through `exec` and judges each (see the module's documentation).
+/// Reruns spend `budget`. A `hidden`
+/// binary's notes quote none of its output.
+fn judge(
+    listed: &[String],
+    limits: &LimitsConfig,
+    hidden: bool,
+    budget: &mut Duration,
+    exec: &mut Exec<'_>,
+) -> Result<Judged> {
+    let mut judged = Judged::default();
+    let verdicts = &mut judged.verdicts;
+    let all = Request {
+        names: None,
+        mode: Mode::Together,
+    };
+    let first = exec(all, limits.timeout(), None)?;
+    settle(&first, listed, verdicts);
+    if !first.verified {
+        let (status, note) = first_problem(&first, limits, hidden);
+        judged.status = Some(status);
+        judged.notes.push(note);
+    }
+    let pending = without_verdict(listed, verdicts);
+    if pending.is_empty() {
+        return Ok(judged);
+    }
+    let stall = Some(limits.test_timeout());
+
+    // Reported passing by a run that failed or ended outside the harness: to confirm.
+    let mut to_confirm = BTreeSet::new();
+    // Left for a process each.
+    let mut alone = BTreeSet::new();
+    // One after the other, to find the test the process stops in.
+    let mut in_order = Vec::new();
+    if first.verified {
+        to_confirm.extend(pending);
+    } else {
+        in_order = pending;
+        in_order.sort();
+    }
+    let scanned = in_order.len();
+    while !in_order.is_empty() && !budget.is_zero() {
+        let request = Request {
+            names: Some(&in_order),
+            mode: Mode::InOrder,
+        };
+        let reading = exec(request, *budget, stall)?;
+        spend(budget, &reading);
+        settle(&reading, &in_order, verdicts);
+        let passing = reading.reported_passing(&in_order);
+        in_order.retain(|name| !verdicts.contains_key(name) && !passing.contains(name));
+        to_confirm.extend(passing);
+        if in_order.is_empty() {
+            break;
         }
-        for name in remaining {
-            verdicts.entry(name).or_insert_with(|| Verdict {
-                passed: false,
-                message: format!(
-                    "not run: the {} s for rerunning unfinished tests ran out",
-                    self.limits.rerun_budget_s
-                ),
+        if reading.verified {
+            // The harness reported every test, yet these cannot be read: run them alone.
+            alone.extend(in_order.drain(..));
+            break;
+        }
+        match started_test(&reading.stdout).filter(|name| in_order.contains(name)) {
+            Some(culprit) => {
+                in_order.retain(|name| *name != culprit);
+                verdicts.insert(culprit, Verdict::failed(blame(&reading, limits)));
+            }
+            None => alone.extend(in_order.drain(..)),
+        }
+    }
+    to_confirm.retain(|name| !verdicts.contains_key(name));
+    if !to_confirm.is_empty() && !budget.is_zero() {
+        let names: Vec<String> = to_confirm.iter().cloned().collect();
+        let request = Request {
+            names: Some(&names),
+            mode: Mode::Together,
+        };
+        let reading = exec(request, *budget, stall)?;
+        spend(budget, &reading);
+        settle(&reading, &names, verdicts);
+        alone.extend(without_verdict(&names, verdicts));
+    }
+    let isolated = alone.len();
+    for name in alone {
+        if budget.is_zero() {
+            break;
+        }
+        let names = [name];
+        let request = Request {
+            names: Some(&names),
+            mode: Mode::InOrder,
+        };
+        let reading = exec(request, *budget, stall)?;
+        spend(budget, &reading);
+        settle(&reading, &names, verdicts);
+        let [name] = names;
+        verdicts.entry(name).or_insert_with(|| {
+            Verdict::failed(if reading.verified {
+                "failed: the test harness reported a failure, but its message could not be read"
+                    .to_owned()
+            } else {
+                blame(&reading, limits)
+            })
+        });
+    }
+    for name in listed {
+        verdicts.entry(name.clone()).or_insert_with(|| {
+            Verdict::failed(format!(
+                "not run: the {} s for rerunning unfinished tests ran out",
+                limits.rerun_budget_s
+            ))
+        });
+    }
+    if scanned > 0 {
+        judged.notes.push(format!(
+            "{} rerun one at a time",
+            counted(scanned, "unfinished test was", "unfinished tests were")
+        ));
+    }
+    if isolated > 0 {
+        judged.notes.push(format!(
+            "{} rerun each in a process of its own",
+            counted(isolated, "test was", "tests were")
+        ));
+    }
+    Ok(judged)
+}
+
+/// Takes what `reading` took from the reruns' `budget`.
+fn spend(budget: &mut Duration, reading: &Reading) {
+    *budget = budget.saturating_sub(reading.elapsed);
+}
+
+/// The tests of `names` that have no verdict yet, in their order.
+fn without_verdict(names: &[String], verdicts: &BTreeMap<String, Verdict>) -> Vec<String> {
+    names
+        .iter()
+        .filter(|name| !verdicts.contains_key(*name))
+        .cloned()
+        .collect()
+}
+
+/// Records what `reading` decides about the tests it was asked to run (`requested`): every
+/// one its output reports failed fails, with its message; when the run is verified and exited
+/// 0, every other one passed. A test that already has a verdict keeps it. A failure reported
+/// without its message by a run that ended outside the harness (which prints the messages
+/// last) is left for a rerun to explain.
+fn settle(reading: &Reading, requested: &[String], verdicts: &mut BTreeMap<String, Verdict>) {
+    let requested: BTreeSet<&String> = requested.iter().collect();
+    for test in &reading.run.tests {
+        let explained = reading.verified || !test.output.trim().is_empty();
+        if test.outcome == Outcome::Failed && explained && requested.contains(&test.name) {
+            verdicts
+                .entry(test.name.clone())
+                .or_insert_with(|| Verdict::failed(failure_message(test)));
+        }
+    }
+    if reading.verified && reading.ending == Ending::Exited(0) {
+        for name in requested {
+            verdicts.entry(name.clone()).or_insert(Verdict {
+                passed: true,
+                message: String::new(),
             });
         }
-        rerun.note = Some(format!(
-            "{} rerun one at a time",
-            counted(count, "unfinished test was", "unfinished tests were")
-        ));
-        Ok(rerun)
     }
 }
 
-/// What the reruns of one binary found besides verdicts.
-#[derive(Debug, Default)]
-struct Rerun {
-    leftovers: usize,
-    survivors: usize,
-    dropped: u64,
-    note: Option<String>,
+/// A failed test's message: what libtest printed in its failure block.
+fn failure_message(test: &TestCase) -> String {
+    if test.output.trim().is_empty() {
+        "failed".to_owned()
+    } else {
+        shorten(
+            &first_lines(test.output.trim(), MESSAGE_LINES),
+            MESSAGE_CHARS,
+        )
+    }
+}
+
+/// The lesson's status and a sentence for its message, after a first run of all the tests
+/// that could not be verified.
+fn first_problem(first: &Reading, limits: &LimitsConfig, hidden: bool) -> (Status, String) {
+    match first.ending {
+        Ending::TimedOut => (
+            Status::Timeout,
+            format!(
+                "the tests did not finish within {} s and were killed",
+                limits.timeout_s
+            ),
+        ),
+        Ending::Signaled(signal) => (
+            Status::Crashed,
+            format!(
+                "the test process crashed: {}",
+                if hidden {
+                    format!("killed by {}", signal_name(signal))
+                } else {
+                    first.crash.clone()
+                }
+            ),
+        ),
+        Ending::Exited(0 | 101) => (Status::Crashed, ENDED_EARLY.to_owned()),
+        Ending::Exited(code) => (
+            Status::Crashed,
+            format!(
+                "the test process exited with code {code} before the test harness finished \
+                 (does the code call std::process::exit?)"
+            ),
+        ),
+        Ending::Stalled => (
+            Status::Crashed,
+            "the test process stopped before reporting every test".to_owned(),
+        ),
+    }
+}
+
+/// Why the test a rerun that could not be verified stopped in fails.
+fn blame(reading: &Reading, limits: &LimitsConfig) -> String {
+    match reading.ending {
+        Ending::Exited(0 | 101) => ENDED_EARLY.to_owned(),
+        Ending::Exited(code) => format!(
+            "the test process exited with code {code} during this test (does the code call \
+             std::process::exit?)"
+        ),
+        Ending::Signaled(_) => format!("crashed the test process: {}", reading.crash),
+        Ending::Stalled => format!(
+            "timed out: no result after {} s (an infinite loop or a deadlock?)",
+            limits.test_timeout_s
+        ),
+        Ending::TimedOut => format!(
+            "timed out: still running when the {} s for rerunning unfinished tests ran out",
+            limits.rerun_budget_s
+        ),
+    }
 }
 
 /// The more serious of two statuses: a timeout over a crash over a clean run.
@@ -344,95 +626,6 @@ fn worst(current: Option<Status>, new: Status) -> Option<Status> {
     match current {
         Some(current) if rank(current) >= rank(new) => Some(current),
         _ => Some(new),
-    }
-}
-
-/// Why a run's output cannot be the test harness's own, or `None` when it can be.
-///
-/// Code inside the test process can print anything, so passing these checks proves nothing;
-/// they catch what a forger would most easily print: a result twice, a result for a test that
-/// was not run (`requested` are the ones that were), a second header or summary, a summary
-/// that does not add up to the results, or an exit status that contradicts them.
-fn tampering(run: &TestRun, requested: &[String], ending: Ending) -> Option<String> {
-    let mut seen = BTreeSet::new();
-    for test in &run.tests {
-        if test.outcome != Outcome::Ignored && !requested.contains(&test.name) {
-            return Some(format!("a result for {}, which was not run", test.name));
-        }
-        if !seen.insert(test.name.as_str()) {
-            return Some(format!("two results for {}", test.name));
-        }
-    }
-    if run.sections.len() > 1 || run.summaries.len() > 1 {
-        return Some(format!(
-            "{} and {} where the harness prints one of each",
-            counted(
-                run.sections.len(),
-                "`running N tests` header",
-                "`running N tests` headers"
-            ),
-            counted(run.summaries.len(), "summary", "summaries")
-        ));
-    }
-    let summary = run.summaries.first()?;
-    let Some(&announced) = run.sections.first() else {
-        return Some("a summary without the header the harness starts with".to_owned());
-    };
-    let count = |outcome| run.tests.iter().filter(|t| t.outcome == outcome).count();
-    let read = (
-        count(Outcome::Passed),
-        count(Outcome::Failed),
-        count(Outcome::Ignored),
-    );
-    if (summary.passed, summary.failed, summary.ignored) != read
-        || announced != run.tests.len()
-        || summary.ok != (read.1 == 0)
-    {
-        return Some(format!(
-            "the header announces {announced} tests and the summary says {} passed, {} failed, \
-             {} ignored, but the results read are {} passed, {} failed, {} ignored",
-            summary.passed, summary.failed, summary.ignored, read.0, read.1, read.2
-        ));
-    }
-    match ending {
-        Ending::Exited(code) if (code == 0) != (read.1 == 0) => Some(format!(
-            "the process exited with code {code} after reporting {} failed",
-            read.1
-        )),
-        _ => None,
-    }
-}
-
-/// Adds the results in libtest's `run` for the tests in `listed`. A test reported twice with
-/// different outcomes fails: only forged output says both.
-fn read_results(run: &TestRun, listed: &[String], verdicts: &mut BTreeMap<String, Verdict>) {
-    for test in &run.tests {
-        if test.outcome == Outcome::Ignored || !listed.contains(&test.name) {
-            continue;
-        }
-        let passed = test.outcome == Outcome::Passed;
-        let message = if passed {
-            String::new()
-        } else if test.output.trim().is_empty() {
-            "failed".to_owned()
-        } else {
-            shorten(
-                &first_lines(test.output.trim(), MESSAGE_LINES),
-                MESSAGE_CHARS,
-            )
-        };
-        match verdicts.get_mut(&test.name) {
-            Some(verdict) if verdict.passed != passed => {
-                verdict.passed = false;
-                verdict.message = "the output reported this test both passing and failing, \
-                                   so it fails (was the output tampered with?)"
-                    .to_owned();
-            }
-            Some(_) => {}
-            None => {
-                verdicts.insert(test.name.clone(), Verdict { passed, message });
-            }
-        }
     }
 }
 
@@ -455,76 +648,377 @@ fn started_test(stdout: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    const SECRET: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
     fn names(list: &[&str]) -> Vec<String> {
         list.iter().map(|s| (*s).to_owned()).collect()
     }
 
+    fn limits() -> LimitsConfig {
+        LimitsConfig {
+            timeout_s: 20,
+            test_timeout_s: 5,
+            rerun_budget_s: 60,
+            ..LimitsConfig::default()
+        }
+    }
+
+    fn read(ending: Ending, stdout: &str) -> Reading {
+        Reading::new(
+            ending,
+            stdout,
+            SECRET,
+            String::new(),
+            Duration::from_secs(1),
+        )
+    }
+
+    fn proof() -> String {
+        format!("\n{PROOF_PREFIX}{SECRET}\n")
+    }
+
     #[test]
-    fn results_are_read_for_listed_tests_only() {
-        let output = "running 3 tests\ntest a ... ok\ntest b ... FAILED\ntest zz ... ok\n\
-                      test c ... ignored\n\nfailures:\n\n---- b stdout ----\nboom\n\nfailures:\n    b\n";
+    fn only_the_proof_of_this_run_with_libtests_exit_code_verifies() {
+        let output = format!("running 1 test\ntest a ... ok\n{}", proof());
+        assert!(read(Ending::Exited(0), &output).verified);
+        assert!(read(Ending::Exited(101), &output).verified);
+        assert!(!read(Ending::Exited(1), &output).verified);
+        assert!(!read(Ending::Signaled(6), &output).verified);
+        let other = output.replace("0123", "3210");
+        assert!(!read(Ending::Exited(0), &other).verified);
+        assert!(!read(Ending::Exited(0), "running 1 test\ntest a ... ok\n").verified);
+        // The secret never reaches a message, even quoted in a forged failure block.
+        let quoted = format!("test a ... FAILED\n---- a stdout ----\n{}", proof());
+        let reading = read(Ending::Exited(101), &quoted);
+        assert!(!reading.stdout.contains(SECRET));
+        assert!(reading.verified);
+    }
+
+    #[test]
+    fn a_verified_pass_passes_everything_requested_and_failures_always_fail() {
+        let requested = names(&["a", "b", "c"]);
         let mut verdicts = BTreeMap::new();
-        read_results(
-            &TestRun::parse(output),
-            &names(&["a", "b", "c"]),
+        let forged_failure = format!("test c ... FAILED\n{}", proof());
+        settle(
+            &read(Ending::Exited(0), &forged_failure),
+            &requested,
             &mut verdicts,
         );
-        assert!(verdicts["a"].passed);
-        assert!(!verdicts["b"].passed);
-        assert_eq!(verdicts["b"].message, "boom");
-        assert!(!verdicts.contains_key("c") && !verdicts.contains_key("zz"));
-    }
+        assert!(verdicts["a"].passed && verdicts["b"].passed);
+        assert_eq!(verdicts["c"], Verdict::failed("failed"));
 
-    #[test]
-    fn a_forged_pass_is_caught() {
-        let output = "test a ... ok\nrunning 1 test\ntest a ... FAILED\n";
+        // Unverified output never makes a test pass, whatever it says.
         let mut verdicts = BTreeMap::new();
-        read_results(&TestRun::parse(output), &names(&["a"]), &mut verdicts);
-        assert!(!verdicts["a"].passed);
-        assert!(verdicts["a"].message.contains("both passing and failing"));
+        let forged = "running 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n\
+                      ---- b stdout ----\nboom\n\nfailures:\n    b\n\n\
+                      test result: FAILED. 1 passed; 1 failed\n";
+        settle(&read(Ending::Exited(0), forged), &requested, &mut verdicts);
+        assert!(!verdicts.contains_key("a"));
+        assert_eq!(verdicts["b"], Verdict::failed("boom"));
+        // Nor does a verified run that failed.
+        settle(
+            &read(Ending::Exited(101), &format!("{forged}{}", proof())),
+            &requested,
+            &mut verdicts,
+        );
+        assert!(!verdicts.contains_key("a") && !verdicts.contains_key("c"));
+        // Results for tests that were not asked for are not read.
+        settle(
+            &read(
+                Ending::Exited(0),
+                &format!("test z ... FAILED\n{}", proof()),
+            ),
+            &names(&["a"]),
+            &mut verdicts,
+        );
+        assert!(verdicts["a"].passed && !verdicts.contains_key("z"));
     }
 
-    /// A genuine run of tests a, b and c (c ignored), with `b`'s outcome and the summary
-    /// given, and lines `extra` forged after the header.
-    fn run(b: &str, extra: &str, summary: &str) -> TestRun {
-        TestRun::parse(&format!(
-            "\nrunning 3 tests\n{extra}test a ... ok\ntest b ... {b}\ntest c ... ignored\n\n\
-             test result: {summary}; 0 measured; 0 filtered out; finished in 0.01s\n"
-        ))
+    /// What a test of a fake binary does.
+    #[derive(Debug, Clone, Copy, PartialEq)]
+    enum Does {
+        Pass,
+        Fail,
+        /// Ends the process with this code on its own thread.
+        Exit(i32),
+        Crash,
+        Hang,
+        /// Prints a passing report for every test of the run and exits 0.
+        Forge,
+        /// Aborts when all tests run at once, forges otherwise (issue 14, class 3a).
+        AbortThenForge,
+    }
+
+    /// A test binary, simulated: each run prints what libtest (and the tests) would.
+    struct Fake {
+        tests: Vec<(String, Does)>,
+        runs: Vec<(Mode, usize)>,
+    }
+
+    impl Fake {
+        fn new(tests: &[(&str, Does)]) -> Self {
+            Self {
+                tests: tests.iter().map(|(n, d)| ((*n).to_owned(), *d)).collect(),
+                runs: Vec::new(),
+            }
+        }
+
+        fn listed(&self) -> Vec<String> {
+            self.tests.iter().map(|(n, _)| n.clone()).collect()
+        }
+
+        fn exec(
+            &mut self,
+            request: Request<'_>,
+            timeout: Duration,
+            stall: Option<Duration>,
+        ) -> Result<Reading> {
+            let mut run: Vec<(String, Does)> = self
+                .tests
+                .iter()
+                .filter(|(name, _)| request.names.is_none_or(|names| names.contains(name)))
+                .cloned()
+                .collect();
+            run.sort_by(|a, b| a.0.cmp(&b.0));
+            self.runs.push((request.mode, run.len()));
+            let together = request.names.is_none();
+            let in_order = request.mode == Mode::InOrder;
+            let mut out = format!("\nrunning {} tests\n", run.len());
+            let mut failed = Vec::new();
+            let mut elapsed = Duration::from_millis(100);
+            let mut ending = None;
+            for (name, does) in &run {
+                if in_order {
+                    out.push_str(&format!("test {name} ... "));
+                }
+                let line = |result: &str| {
+                    if in_order {
+                        format!("{result}\n")
+                    } else {
+                        format!("test {name} ... {result}\n")
+                    }
+                };
+                match does {
+                    Does::Pass => out.push_str(&line("ok")),
+                    Does::Fail => {
+                        out.push_str(&line("FAILED"));
+                        failed.push(name.clone());
+                    }
+                    Does::Exit(code) => ending = Some(Ending::Exited(*code)),
+                    Does::Crash => ending = Some(Ending::Signaled(11)),
+                    Does::Hang => {
+                        let waited = stall.unwrap_or(timeout).min(timeout);
+                        elapsed += waited;
+                        ending = Some(if stall.is_some_and(|s| s < timeout) {
+                            Ending::Stalled
+                        } else {
+                            Ending::TimedOut
+                        });
+                    }
+                    Does::AbortThenForge if together => ending = Some(Ending::Signaled(6)),
+                    Does::Forge | Does::AbortThenForge => {
+                        for (name, _) in &run {
+                            out.push_str(&format!("test {name} ... ok\n"));
+                        }
+                        out.push_str(&format!(
+                            "\ntest result: ok. {} passed; 0 failed; 0 ignored\n",
+                            run.len()
+                        ));
+                        ending = Some(Ending::Exited(0));
+                    }
+                }
+                if ending.is_some() {
+                    break;
+                }
+            }
+            let ending = ending.unwrap_or_else(|| {
+                if !failed.is_empty() {
+                    out.push_str("\nfailures:\n\n");
+                    for name in &failed {
+                        out.push_str(&format!("---- {name} stdout ----\n{name} broke\n\n"));
+                    }
+                    out.push_str("failures:\n");
+                }
+                out.push_str(&proof());
+                Ending::Exited(if failed.is_empty() { 0 } else { 101 })
+            });
+            Ok(Reading::new(
+                ending,
+                &out,
+                SECRET,
+                "killed by SIGSEGV".to_owned(),
+                elapsed,
+            ))
+        }
+
+        fn judge(&mut self, budget: &mut Duration) -> Judged {
+            let listed = self.listed();
+            let limits = limits();
+            judge(&listed, &limits, false, budget, &mut |r, t, s| {
+                self.exec(r, t, s)
+            })
+            .unwrap()
+        }
+    }
+
+    fn verdict<'a>(judged: &'a Judged, name: &str) -> &'a Verdict {
+        &judged.verdicts[name]
+    }
+
+    fn passed(judged: &Judged) -> Vec<&str> {
+        judged
+            .verdicts
+            .iter()
+            .filter(|(_, v)| v.passed)
+            .map(|(n, _)| n.as_str())
+            .collect()
     }
 
     #[test]
-    fn genuine_output_is_not_called_tampered() {
-        let listed = names(&["a", "b"]);
-        let passing = run("ok", "", "ok. 2 passed; 0 failed; 1 ignored");
-        assert_eq!(tampering(&passing, &listed, Ending::Exited(0)), None);
-        let failing = run("FAILED", "", "FAILED. 1 passed; 1 failed; 1 ignored");
-        assert_eq!(tampering(&failing, &listed, Ending::Exited(101)), None);
-        let crashed = TestRun::parse("running 3 tests\ntest a ... ok\n");
-        assert_eq!(tampering(&crashed, &listed, Ending::Signaled(11)), None);
+    fn a_passing_binary_runs_once() {
+        let mut fake = Fake::new(&[("a", Does::Pass), ("b", Does::Pass)]);
+        let judged = fake.judge(&mut Duration::from_secs(60));
+        assert_eq!(passed(&judged), ["a", "b"]);
+        assert_eq!(judged.status, None);
+        assert!(judged.notes.is_empty());
+        assert_eq!(fake.runs, [(Mode::Together, 2)]);
     }
 
     #[test]
-    fn forged_output_is_called_tampered() {
-        let listed = names(&["a", "b"]);
-        let verdict = |run: &TestRun, ending| tampering(run, &listed, ending).unwrap_or_default();
-        let twice = run("ok", "test b ... ok\n", "ok. 3 passed; 0 failed; 1 ignored");
-        assert!(verdict(&twice, Ending::Exited(0)).contains("two results for b"));
-        let stranger = run("ok", "test z ... ok\n", "ok. 3 passed; 0 failed; 1 ignored");
-        assert!(verdict(&stranger, Ending::Exited(0)).contains("for z, which was not run"));
-        let short = run("FAILED", "", "ok. 2 passed; 0 failed; 1 ignored");
-        assert!(verdict(&short, Ending::Exited(0)).contains("the summary says 2 passed"));
-        let exit = run("FAILED", "", "FAILED. 1 passed; 1 failed; 1 ignored");
-        assert!(verdict(&exit, Ending::Exited(0)).contains("exited with code 0"));
-        let summaries = TestRun::parse(&format!(
-            "{}test result: ok. 2 passed; 0 failed; 1 ignored\n",
-            "running 3 tests\ntest a ... ok\ntest b ... ok\ntest c ... ignored\n\n"
-        ));
-        assert_eq!(summaries.summaries.len(), 1);
-        let header = TestRun::parse("test a ... ok\ntest result: ok. 1 passed; 0 failed\n");
-        assert!(verdict(&header, Ending::Exited(0)).contains("without the header"));
-        let two = TestRun::parse("running 1 test\nrunning 1 test\n");
-        assert!(verdict(&two, Ending::Exited(0)).contains("2 `running N tests` headers"));
+    fn failures_fail_and_the_rest_is_confirmed_together() {
+        let mut fake = Fake::new(&[("a", Does::Pass), ("b", Does::Fail), ("c", Does::Pass)]);
+        let judged = fake.judge(&mut Duration::from_secs(60));
+        assert_eq!(passed(&judged), ["a", "c"]);
+        assert_eq!(verdict(&judged, "b"), &Verdict::failed("b broke"));
+        assert_eq!(judged.status, None);
+        assert!(judged.notes.is_empty(), "{:?}", judged.notes);
+        assert_eq!(fake.runs, [(Mode::Together, 3), (Mode::Together, 2)]);
+    }
+
+    #[test]
+    fn a_test_that_exits_fails_alone_and_the_others_pass() {
+        let mut fake = Fake::new(&[
+            ("a", Does::Pass),
+            ("b", Does::Fail),
+            ("c", Does::Exit(0)),
+            ("d", Does::Pass),
+        ]);
+        let judged = fake.judge(&mut Duration::from_secs(60));
+        assert_eq!(passed(&judged), ["a", "d"]);
+        assert_eq!(verdict(&judged, "b"), &Verdict::failed("b broke"));
+        assert_eq!(verdict(&judged, "c"), &Verdict::failed(ENDED_EARLY));
+        assert_eq!(judged.status, Some(Status::Crashed));
+        assert_eq!(judged.notes[0], ENDED_EARLY);
+        assert!(judged.notes[1].contains("4 unfinished tests were rerun one at a time"));
+        assert_eq!(
+            fake.runs,
+            [
+                (Mode::Together, 4),
+                (Mode::InOrder, 4),
+                // b failed before c ended the process, so its message comes from this run.
+                (Mode::InOrder, 2),
+                (Mode::Together, 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn crashes_hangs_and_other_exit_codes_are_blamed_on_their_test() {
+        let mut fake = Fake::new(&[
+            ("a", Does::Crash),
+            ("b", Does::Pass),
+            ("c", Does::Hang),
+            ("d", Does::Exit(3)),
+            ("e", Does::Pass),
+        ]);
+        let judged = fake.judge(&mut Duration::from_secs(60));
+        assert_eq!(passed(&judged), ["b", "e"]);
+        assert!(
+            verdict(&judged, "a")
+                .message
+                .contains("crashed the test process: killed by SIGSEGV")
+        );
+        assert!(
+            verdict(&judged, "c")
+                .message
+                .contains("no result after 5 s")
+        );
+        assert!(verdict(&judged, "d").message.contains("exited with code 3"));
+        assert_eq!(judged.status, Some(Status::Crashed));
+    }
+
+    #[test]
+    fn a_forger_gains_nothing_and_innocent_tests_still_pass() {
+        for forger in [Does::Forge, Does::AbortThenForge] {
+            let mut fake = Fake::new(&[
+                ("a", Does::Pass),
+                ("b", forger),
+                ("c", Does::Pass),
+                ("d", forger),
+            ]);
+            let judged = fake.judge(&mut Duration::from_secs(60));
+            assert_eq!(passed(&judged), ["a", "c"], "{forger:?}");
+            assert_eq!(verdict(&judged, "b"), &Verdict::failed(ENDED_EARLY));
+            assert_eq!(verdict(&judged, "d"), &Verdict::failed(ENDED_EARLY));
+            assert!(
+                judged
+                    .notes
+                    .iter()
+                    .any(|n| n.contains("in a process of its own")),
+                "{:?}",
+                judged.notes
+            );
+        }
+    }
+
+    #[test]
+    fn tests_beyond_the_budget_are_not_run_and_never_pass() {
+        let mut fake = Fake::new(&[("a", Does::Hang), ("b", Does::Hang), ("c", Does::Pass)]);
+        let judged = fake.judge(&mut Duration::from_secs(7));
+        assert_eq!(judged.status, Some(Status::Timeout));
+        assert!(
+            verdict(&judged, "a")
+                .message
+                .contains("no result after 5 s")
+        );
+        assert!(verdict(&judged, "b").message.starts_with("timed out"));
+        assert!(
+            verdict(&judged, "c")
+                .message
+                .starts_with("not run: the 60 s for rerunning")
+        );
+        assert!(passed(&judged).is_empty());
+    }
+
+    #[test]
+    fn hidden_crashes_are_not_quoted_in_notes() {
+        let reading = Reading::new(
+            Ending::Signaled(6),
+            "",
+            SECRET,
+            "stack overflow (thread 'hidden::extra::secret_name' has overflowed its stack)"
+                .to_owned(),
+            Duration::ZERO,
+        );
+        let (_, note) = first_problem(&reading, &limits(), true);
+        assert_eq!(note, "the test process crashed: killed by SIGABRT");
+        let (_, note) = first_problem(&reading, &limits(), false);
+        assert!(note.contains("secret_name"));
+    }
+
+    #[test]
+    fn the_guard_is_asked_for_as_testkit_expects() {
+        let guard = include_str!("../../../tests/testkit/src/guard.rs");
+        assert!(guard.contains(&format!("pub const WANTED: &str = {GUARD:?};")));
+        assert!(guard.contains(&format!("pub const PROOF_PREFIX: &str = {PROOF_PREFIX:?};")));
+        assert!(guard.contains(&format!(
+            "pub const SECRET_LEN: usize = {};",
+            2 * SECRET_BYTES
+        )));
+        let secret = secret().unwrap();
+        assert_eq!(secret.len(), 2 * SECRET_BYTES);
+        assert!(secret.chars().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(secret, super::secret().unwrap());
     }
 
     #[test]
