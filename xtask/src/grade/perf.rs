@@ -124,7 +124,7 @@ pub fn measure(
             )));
         }
     };
-    Ok(evaluate(&student, &reference, warmup, threads))
+    Ok(evaluate(&student, &reference, warmup, threads, n))
 }
 
 /// Why a student run without its end line counts nothing.
@@ -152,8 +152,14 @@ fn which_run(run: usize, runs: usize, warmup: usize) -> String {
 }
 
 /// Compares the student's report with the reference's (run on the same seeds) and turns the
-/// times into speedups.
-fn evaluate(student: &Report, reference: &Report, warmup: usize, threads: usize) -> Measured {
+/// times into speedups; `n` is the lesson.
+fn evaluate(
+    student: &Report,
+    reference: &Report,
+    warmup: usize,
+    threads: usize,
+    n: u32,
+) -> Measured {
     let kernels = reference.kernels();
     if kernels.is_empty() {
         return Measured::Failed("the timing run reported no kernel".to_owned());
@@ -185,7 +191,7 @@ fn evaluate(student: &Report, reference: &Report, warmup: usize, threads: usize)
             if parallel.digest != serial.digest {
                 return Measured::Failed(format!(
                     "kernel {kernel}: the reference's own parallel output differs from its \
-                     serial output in {which}: tests/lesson_/perf.rs or the reference solution \
+                     serial output in {which}: tests/lesson{n}/perf.rs or the reference solution \
                      is wrong, not your code; tell your instructor"
                 ));
             }
@@ -334,7 +340,7 @@ mod tests {
     fn reports_become_speedups_from_the_runs_after_the_warm_up() {
         // The warm-up run's 9 s is left out: the median of 1.6 and 1.6.
         let yours = student([9.0, 1.6, 1.6], [100, 101, 102]);
-        match evaluate(&yours, &reference(), 1, 2) {
+        match evaluate(&yours, &reference(), 1, 2, 1) {
             Measured::Timed {
                 speedup,
                 reference_speedup,
@@ -352,17 +358,17 @@ mod tests {
     #[test]
     fn every_output_is_checked_warm_up_included() {
         let kept = student([1.0, 1.0, 1.0], [100, 100, 100]);
-        let why = failure(evaluate(&kept, &reference(), 1, 2));
+        let why = failure(evaluate(&kept, &reference(), 1, 2, 1));
         assert!(why.contains("kernel busy"), "{why}");
         assert!(why.contains("run 2 of 3"), "{why}");
         assert!(why.contains("kept from an earlier call"), "{why}");
         assert!(why.contains("does not count"), "{why}");
 
         let last = student([1.0, 1.0, 1.0], [100, 101, 7]);
-        assert!(failure(evaluate(&last, &reference(), 1, 2)).contains("run 3 of 3"));
+        assert!(failure(evaluate(&last, &reference(), 1, 2, 1)).contains("run 3 of 3"));
 
         let warm = student([1.0, 1.0, 1.0], [7, 101, 102]);
-        let why = failure(evaluate(&warm, &reference(), 1, 2));
+        let why = failure(evaluate(&warm, &reference(), 1, 2, 1));
         assert!(why.contains("run 1 of 3, a warm-up run"), "{why}");
         assert!(!why.contains("earlier"), "{why}");
     }
@@ -371,7 +377,7 @@ mod tests {
     fn impossible_speedups_earn_nothing() {
         // 2 s / 1 ms = 2000× on 2 threads.
         let forged = student([1e-3, 1e-3, 1e-3], [100, 101, 102]);
-        let why = failure(evaluate(&forged, &reference(), 1, 2));
+        let why = failure(evaluate(&forged, &reference(), 1, 2, 1));
         assert!(
             why.contains("measured 2000× on 2 threads: impossible"),
             "{why}"
@@ -379,32 +385,33 @@ mod tests {
         assert!(why.contains("no performance points"), "{why}");
         // A run that took no measurable time at all is impossible too.
         let instant = student([0.0, 0.0, 0.0], [100, 101, 102]);
-        assert!(failure(evaluate(&instant, &reference(), 1, 2)).contains("impossible"));
+        assert!(failure(evaluate(&instant, &reference(), 1, 2, 1)).contains("impossible"));
         // 2.4× on 2 threads is within the tolerance; on 1 thread it is not.
         let fast = student([1.0, 2.0 / 2.4, 2.0 / 2.4], [100, 101, 102]);
         assert!(matches!(
-            evaluate(&fast, &reference(), 1, 2),
+            evaluate(&fast, &reference(), 1, 2, 1),
             Measured::Timed { .. }
         ));
-        assert!(failure(evaluate(&fast, &reference(), 1, 1)).contains("on 1 thread:"));
+        assert!(failure(evaluate(&fast, &reference(), 1, 1, 1)).contains("on 1 thread:"));
     }
 
     #[test]
     fn missing_runs_and_broken_references_are_named() {
         let mut short = student([1.0, 1.0, 1.0], [100, 101, 102]);
         short.records.pop();
-        assert!(failure(evaluate(&short, &reference(), 1, 2)).contains("nothing for run 3"));
+        assert!(failure(evaluate(&short, &reference(), 1, 2, 1)).contains("nothing for run 3"));
 
         let mut wrong = reference();
         wrong.records[3].digest = 0;
         let fine = student([1.0, 1.0, 1.0], [100, 101, 102]);
-        let why = failure(evaluate(&fine, &wrong, 1, 2));
+        let why = failure(evaluate(&fine, &wrong, 1, 2, 1));
         assert!(why.contains("not your code"), "{why}");
+        assert!(why.contains("tests/lesson1/perf.rs"), "{why}");
 
         let mut other_seeds = reference();
         other_seeds.seeds[0] = 0;
-        assert!(failure(evaluate(&fine, &other_seeds, 1, 2)).contains("other seeds"));
-        assert!(failure(evaluate(&fine, &Report::default(), 1, 2)).contains("no kernel"));
+        assert!(failure(evaluate(&fine, &other_seeds, 1, 2, 1)).contains("other seeds"));
+        assert!(failure(evaluate(&fine, &Report::default(), 1, 2, 1)).contains("no kernel"));
     }
 
     #[test]
