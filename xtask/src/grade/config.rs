@@ -39,6 +39,8 @@ pub struct Scoring {
     pub performance: f64,
     /// Full performance points at a speedup of `threshold` × the reference's speedup.
     pub threshold: f64,
+    /// When Gradescope shows students the hidden tests' names and messages.
+    pub hidden_visibility: super::model::HiddenVisibility,
 }
 
 /// `[limits]`.
@@ -114,6 +116,7 @@ impl Default for Scoring {
             correctness: 70.0,
             performance: 30.0,
             threshold: 0.8,
+            hidden_visibility: super::model::HiddenVisibility::Hidden,
         }
     }
 }

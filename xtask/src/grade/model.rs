@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a lesson's grading went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,6 +30,32 @@ impl Status {
             Status::Timeout => "timeout",
             Status::Crashed => "crashed",
             Status::Missing => "missing",
+        }
+    }
+}
+
+/// When Gradescope shows a student the instructor's hidden tests, their names and messages
+/// (`[scoring] hidden_visibility`); until then the student sees only what they add to the
+/// score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HiddenVisibility {
+    /// Never.
+    #[default]
+    Hidden,
+    /// After the assignment's due date.
+    AfterDueDate,
+    /// Once the instructor publishes the grades.
+    AfterPublished,
+}
+
+impl HiddenVisibility {
+    /// Gradescope's name for it, as results.json's `visibility` takes it.
+    pub fn label(self) -> &'static str {
+        match self {
+            HiddenVisibility::Hidden => "hidden",
+            HiddenVisibility::AfterDueDate => "after_due_date",
+            HiddenVisibility::AfterPublished => "after_published",
         }
     }
 }

@@ -1,5 +1,10 @@
 //! Gradescope's `results.json` for one submission: its score, and each test as an item worth
-//! its share of the points, so the items add up to the score; hidden tests are hidden.
+//! its share of the points, so the items add up to the score.
+//!
+//! This is the one report students read. A hidden test's item has the visibility the
+//! instructor chose (`[scoring] hidden_visibility`: by default `hidden`, never shown), and
+//! nothing visible names or quotes a hidden test: the summary and the other items say only
+//! how many tests passed.
 //!
 //! A lesson's tests share its correctness points (all its points when it has no performance
 //! kernels), its performance is one more item, and a lesson that did not compile or is missing
@@ -31,7 +36,13 @@ struct Item {
 }
 
 impl Item {
-    fn new(name: String, score: f64, max_score: f64, output: String, hidden: bool) -> Self {
+    fn new(
+        name: String,
+        score: f64,
+        max_score: f64,
+        output: String,
+        visibility: &'static str,
+    ) -> Self {
         let passed = score >= max_score - 1e-9;
         Self {
             name,
@@ -39,18 +50,45 @@ impl Item {
             max_score: round(max_score, 4),
             status: if passed { "passed" } else { "failed" },
             output,
-            visibility: if hidden { "hidden" } else { "visible" },
+            visibility,
         }
     }
+}
+
+/// `message` with every line that names one of `hidden` replaced, for a visible item.
+fn withhold(message: &str, hidden: &[&str]) -> String {
+    if hidden.is_empty() {
+        return message.to_owned();
+    }
+    message
+        .split('\n')
+        .map(|line| {
+            if hidden.iter().any(|name| line.contains(name)) {
+                "(a line about a hidden test, withheld)"
+            } else {
+                line
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `report` as Gradescope's results.json.
 pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
     let lessons = report.lessons.len().max(1) as f64;
     let full = (scoring.correctness + scoring.performance) / lessons;
+    let hidden_visibility = scoring.hidden_visibility.label();
     let mut tests = Vec::new();
     let mut output = Vec::new();
     for lesson in &report.lessons {
+        // The grader's notes never name a hidden test; this holds whatever else might.
+        let hidden: Vec<&str> = lesson
+            .tests
+            .iter()
+            .filter(|test| test.hidden)
+            .map(|test| test.name.as_str())
+            .collect();
+        let message = withhold(&lesson.message, &hidden);
         output.push(format!(
             "{}: {}, {}/{} tests, {:.1} points{}",
             lesson.lesson,
@@ -58,10 +96,10 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
             lesson.tests_passed,
             lesson.tests_total,
             lesson.score,
-            if lesson.message.is_empty() {
+            if message.is_empty() {
                 String::new()
             } else {
-                format!(" - {}", lesson.message)
+                format!(" - {message}")
             }
         ));
         let broken = matches!(lesson.status, Status::CompileError | Status::Missing);
@@ -70,8 +108,8 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
                 lesson.lesson.clone(),
                 0.0,
                 full,
-                lesson.message.clone(),
-                false,
+                message,
+                "visible",
             ));
             continue;
         }
@@ -86,8 +124,16 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
                 format!("{}: {}", lesson.lesson, test.name),
                 if test.passed { each } else { 0.0 },
                 each,
-                test.message.clone(),
-                test.hidden,
+                if test.hidden {
+                    test.message.clone()
+                } else {
+                    withhold(&test.message, &hidden)
+                },
+                if test.hidden {
+                    hidden_visibility
+                } else {
+                    "visible"
+                },
             ));
         }
         if lesson.timed {
@@ -96,8 +142,8 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
                 format!("{}: performance", lesson.lesson),
                 lesson.performance.unwrap_or(0.0) * max,
                 max,
-                lesson.message.clone(),
-                false,
+                message,
+                "visible",
             ));
         }
     }
@@ -115,6 +161,7 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grade::model::HiddenVisibility;
     use crate::grade::report::sample;
 
     #[test]
@@ -147,5 +194,38 @@ mod tests {
                 .unwrap()
                 .contains("lesson2: compile_error")
         );
+    }
+
+    #[test]
+    fn hidden_tests_are_named_only_in_their_own_items() {
+        let mut alice = sample::class()[0].clone();
+        let lesson = &mut alice.lessons[0];
+        lesson.tests[1].passed = false;
+        lesson.tests[1].message = "assertion failed: the secret answer is 42".into();
+        lesson.message = "killed 1 process\nsuite::ex1::t1 was slow".into();
+        lesson.tests[0].message = "see also suite::ex1::t1".into();
+        let mut scoring = Scoring::default();
+        for (choice, label) in [
+            (HiddenVisibility::Hidden, "hidden"),
+            (HiddenVisibility::AfterPublished, "after_published"),
+        ] {
+            scoring.hidden_visibility = choice;
+            let text = render(&alice, &scoring).unwrap();
+            let results: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let items = results["tests"].as_array().unwrap();
+            for item in items {
+                let shown = item.to_string();
+                if item["visibility"] == "visible" {
+                    assert!(!shown.contains("ex1::t1"), "{shown}");
+                    assert!(!shown.contains("secret answer"), "{shown}");
+                } else {
+                    assert_eq!(item["visibility"], label);
+                    assert!(shown.contains("secret answer"), "{shown}");
+                }
+            }
+            let summary = results["output"].as_str().unwrap();
+            assert!(!summary.contains("ex1::t1"), "{summary}");
+            assert!(summary.contains("killed 1 process"), "{summary}");
+        }
     }
 }
