@@ -24,6 +24,8 @@ mod progress;
 mod report;
 mod scratch;
 mod seeds;
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+mod system;
 #[cfg(test)]
 mod tidy;
 mod tools;

@@ -1,24 +1,53 @@
-//! Compiling a lesson of a scratch copy with cargo, and finding the executables it made.
+//! Compiling a lesson of a scratch copy with cargo, inside bubblewrap, and finding the
+//! executables it made.
 //!
-//! Cargo runs as the grader (it runs none of the submission's code: only `src/` comes from the
-//! submission, so there is no build script or macro crate of theirs), but in its own process
-//! group with a time limit, so a pathological program cannot hold grading forever.
+//! Cargo and rustc run sandboxed ([`BuildSandbox`]): no network, the scratch copy, the
+//! toolchain and the registry read-only at fixed paths (`/grade/ws`, `/grade/toolchain`,
+//! `/grade/cargo/registry`), and only the submission's own target directory writable
+//! (`/grade/target`). So no macro trick of a submission (`include_str!` under another name, a
+//! `#[path]` made by a macro, a module in a `.txt` file) can reach the instructor's tree,
+//! `grading.toml` or the machine's `/etc`: they are not there. Test builds also see the hidden
+//! suites (`/grade/hidden`), and the build of lesson N's performance runner sees its reference
+//! solution (`/grade/instructor/solutions/lessonN`), read-only; [`dep_info_problems`] then
+//! refuses a lesson whose crate read any file outside its own `src/` and the public suites, so
+//! neither can be embedded.
+//!
+//! Every path inside is the same for every submission, so the dependencies a class cache
+//! compiled once ([`seed`]) are fresh for every submission's own target directory.
 
+use std::collections::BTreeSet;
 use std::ffi::OsString;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use super::sandbox::{self, Ending, Job};
+use super::sandbox::{self, Confinement, Ending, Job, Limits, Mount, View};
+use super::workspace::{HIDDEN_TARGET, MANIFESTS_DIR};
 use crate::cargo::{Build, diagnostics};
 use crate::cmd::{Line, Output, Stream};
 
 /// Output kept from cargo: its JSON messages for a failing build can be long.
 const CARGO_OUTPUT: usize = 64 * 1024 * 1024;
+/// The scratch copy, inside a build's sandbox.
+pub const WORKSPACE: &str = "/grade/ws";
+/// The submission's target directory, inside.
+const TARGET: &str = "/grade/target";
+/// The toolchain (rustc's sysroot), inside.
+const TOOLCHAIN: &str = "/grade/toolchain";
+/// Cargo's home (a tmpfs holding the registry, read-only), inside.
+const CARGO_HOME: &str = "/grade/cargo";
+/// The hidden suites, inside a test build.
+pub const HIDDEN: &str = "/grade/hidden";
+/// The instructor's workspace manifest and reference solutions, inside a performance build.
+pub const INSTRUCTOR: &str = "/grade/instructor";
+/// Where cargo's lock files for the scratch copy's manifests live, in the target directory.
+const LOCKS: &str = ".grade-locks";
 
 /// One executable cargo built.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,22 +69,117 @@ pub enum Built {
     Failed(Vec<String>),
 }
 
+/// What every build of a session shares: bubblewrap and what it shows cargo.
+#[derive(Debug, Clone)]
+pub struct BuildSandbox {
+    /// The bubblewrap program.
+    pub bwrap: PathBuf,
+    /// The toolchain's sysroot on the host (its `bin/cargo` and `bin/rustc` are used).
+    pub toolchain: PathBuf,
+    /// What of the host's cargo home the build sees: (host path, name inside `CARGO_HOME`).
+    pub cargo_home: Vec<(PathBuf, String)>,
+    /// The hidden suites' directory on the host, shown to test builds.
+    pub hidden: Option<PathBuf>,
+    /// The instructor's workspace manifest, which the reference solutions inherit from.
+    pub instructor_manifest: PathBuf,
+    /// The user and group cargo has inside (bubblewrap runs as the grader: only cargo and
+    /// rustc run in a build, no code of a submission's).
+    pub ids: Option<(u32, u32)>,
+    /// Limits for cargo and rustc: the largest file is `[limits] build_mib`.
+    pub limits: Limits,
+}
+
+impl BuildSandbox {
+    /// The toolchain that runs this grader (`$CARGO`'s, or `rustc --print sysroot`) and the
+    /// host's cargo home.
+    pub fn locate(
+        bwrap: PathBuf,
+        hidden: Option<PathBuf>,
+        instructor_manifest: PathBuf,
+        ids: Option<(u32, u32)>,
+        limits: Limits,
+    ) -> Result<Self> {
+        let from_cargo = std::env::var_os("CARGO")
+            .map(PathBuf::from)
+            .and_then(|cargo| Some(cargo.parent()?.parent()?.to_owned()))
+            .filter(|sysroot| sysroot.join("bin/rustc").is_file());
+        let toolchain = match from_cargo {
+            Some(sysroot) => sysroot,
+            None => {
+                let output = std::process::Command::new("rustc")
+                    .args(["--print", "sysroot"])
+                    .output()
+                    .context("could not run `rustc --print sysroot` to find the toolchain")?;
+                PathBuf::from(String::from_utf8_lossy(&output.stdout).trim())
+            }
+        };
+        anyhow::ensure!(
+            toolchain.join("bin/cargo").is_file(),
+            "the toolchain at {} has no bin/cargo: grading needs a rustup or standalone \
+             toolchain with cargo beside rustc",
+            toolchain.display()
+        );
+        let home = std::env::var_os("CARGO_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+            .context("neither CARGO_HOME nor HOME is set: where is cargo's registry?")?;
+        let cargo_home = ["registry", "git", "config.toml", "config"]
+            .into_iter()
+            .map(|name| (home.join(name), name.to_owned()))
+            .filter(|(path, _)| path.exists())
+            .collect();
+        Ok(Self {
+            bwrap,
+            toolchain,
+            cargo_home,
+            hidden: hidden.filter(|dir| dir.is_dir()),
+            instructor_manifest,
+            ids,
+            limits,
+        })
+    }
+}
+
 /// How to run cargo for one scratch copy.
 #[derive(Debug, Clone)]
 pub struct Cargo {
     /// The scratch copy.
     pub workspace: PathBuf,
-    /// The class's shared target directory.
+    /// The submission's own target directory.
     pub target_dir: PathBuf,
     /// The time limit of one build.
     pub timeout: Duration,
+    /// The session's build sandbox.
+    pub sandbox: BuildSandbox,
+    /// The reference solutions on the host, by lesson, for the performance runners.
+    pub references: Vec<(u32, PathBuf)>,
+    /// The most the build may add to the target directory, in bytes.
+    pub max_size: u64,
+}
+
+/// Which of the scratch copy's workspace manifests a build uses: the one without performance
+/// runners, or the one with lesson N's alone (so only its reference need be there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Manifest {
+    Tests,
+    Perf(u32),
 }
 
 impl Cargo {
     /// Builds the integration tests of `package` (`cargo test --no-run --test '*'`): the
     /// instructor's suites and the hidden tests, never unit tests a submission wrote in `src/`.
     pub fn tests(&self, package: &str) -> Result<Built> {
-        let built = self.build(&["test", "-p", package, "--no-run", "--test", "*"])?;
+        self.tests_of(&[package])
+    }
+
+    /// [`Cargo::tests`] for several packages at once (the class cache).
+    pub fn tests_of(&self, packages: &[&str]) -> Result<Built> {
+        let mut args = vec!["test", "--no-run"];
+        for package in packages {
+            args.extend(["-p", package]);
+        }
+        args.extend(["--test", "*"]);
+        let built = self.build(&args, Manifest::Tests)?;
         // Binaries the tests need (`CARGO_BIN_EXE_…`) are reported too; only tests run.
         Ok(match built {
             Built::Ok(executables) => Built::Ok(
@@ -68,32 +192,142 @@ impl Cargo {
         })
     }
 
-    /// Builds the binary of `package` with optimizations.
+    /// Builds the binary of `package` with optimizations (a performance runner,
+    /// `grade-perf-lessonN`).
     pub fn release_binary(&self, package: &str) -> Result<Built> {
-        self.build(&["build", "--release", "-p", package, "--bins"])
+        let lesson = package
+            .strip_prefix("grade-perf-lesson")
+            .and_then(|n| n.parse().ok())
+            .with_context(|| format!("{package} is not a performance runner's package"))?;
+        self.build(
+            &["build", "--release", "-p", package, "--bins"],
+            Manifest::Perf(lesson),
+        )
     }
 
-    fn build(&self, args: &[&str]) -> Result<Built> {
-        let program = std::env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    /// What cargo sees: the system, the toolchain, the registry, the scratch copy with the
+    /// manifest for `manifest` and its lock file, the target directory, and the hidden suites
+    /// or the reference.
+    fn view(&self, manifest: Manifest) -> Result<View> {
+        let build = &self.sandbox;
+        let mut view = View {
+            chdir: WORKSPACE.into(),
+            ids: build.ids,
+            ..View::system(true, 1 << 30)
+        };
+        // Debian's `cc` is a link through /etc/alternatives.
+        if Path::new("/etc/alternatives").is_dir() {
+            view = view.with(ro("/etc/alternatives", "/etc/alternatives"));
+        }
+        view = view
+            .with(ro(&build.toolchain, TOOLCHAIN))
+            .with(Mount::Tmpfs {
+                dest: CARGO_HOME.into(),
+                size: 1 << 20,
+            });
+        for (host, name) in &build.cargo_home {
+            view = view.with(ro(host, &Path::new(CARGO_HOME).join(name)));
+        }
+        let (manifest_file, lock_name) = match manifest {
+            Manifest::Tests => ("tests.toml".to_owned(), "tests.lock".to_owned()),
+            Manifest::Perf(n) => (format!("perf{n}.toml"), format!("perf{n}.lock")),
+        };
+        let locks = self.target_dir.join(LOCKS);
+        fs::create_dir_all(&locks)
+            .with_context(|| format!("could not create {}", locks.display()))?;
+        let lock = locks.join(&lock_name);
+        if !lock.exists() {
+            let source = self.workspace.join("Cargo.lock");
+            if source.is_file() {
+                fs::copy(&source, &lock)
+                    .with_context(|| format!("could not copy {}", source.display()))?;
+            } else {
+                fs::write(&lock, "")?;
+            }
+        }
+        let workspace = Path::new(WORKSPACE);
+        view = view
+            .with(ro(&self.workspace, workspace))
+            .with(ro(
+                &self.workspace.join(MANIFESTS_DIR).join(manifest_file),
+                &workspace.join("Cargo.toml"),
+            ))
+            .with(Mount::Writable {
+                source: lock,
+                dest: workspace.join("Cargo.lock"),
+            })
+            .with(Mount::Writable {
+                source: self.target_dir.clone(),
+                dest: TARGET.into(),
+            });
+        match manifest {
+            Manifest::Tests => {
+                if let Some(hidden) = &build.hidden {
+                    view = view.with(ro(hidden, HIDDEN));
+                }
+            }
+            Manifest::Perf(n) => {
+                let instructor = Path::new(INSTRUCTOR);
+                view = view.with(ro(
+                    &build.instructor_manifest,
+                    &instructor.join("Cargo.toml"),
+                ));
+                if let Some((_, reference)) = self.references.iter().find(|(k, _)| *k == n) {
+                    view = view.with(ro(
+                        reference,
+                        &instructor.join(format!("solutions/lesson{n}")),
+                    ));
+                }
+            }
+        }
+        Ok(view)
+    }
+
+    fn build(&self, args: &[&str], manifest: Manifest) -> Result<Built> {
+        fs::create_dir_all(&self.target_dir)
+            .with_context(|| format!("could not create {}", self.target_dir.display()))?;
+        let view = self.view(manifest)?;
+        let missing = view.missing();
+        anyhow::ensure!(
+            missing.is_empty(),
+            "the build's sandbox would show paths that do not exist: {missing:?}"
+        );
         let mut args: Vec<OsString> = args.iter().map(OsString::from).collect();
-        args.push("--message-format=json".into());
+        args.extend(["--offline".into(), "--message-format=json".into()]);
+        let toolchain = Path::new(TOOLCHAIN);
+        let mut env: Vec<(OsString, OsString)> = vec![
+            (
+                "PATH".into(),
+                format!("{TOOLCHAIN}/bin:/usr/local/bin:/usr/bin:/bin").into(),
+            ),
+            ("HOME".into(), "/tmp".into()),
+            ("TMPDIR".into(), "/tmp".into()),
+            ("LANG".into(), "C.UTF-8".into()),
+            ("CARGO_HOME".into(), CARGO_HOME.into()),
+            ("CARGO_TARGET_DIR".into(), TARGET.into()),
+            ("CARGO_TERM_COLOR".into(), "never".into()),
+            ("CARGO_NET_OFFLINE".into(), "true".into()),
+            ("RUSTC".into(), toolchain.join("bin/rustc").into()),
+        ];
+        env.extend(
+            super::BUILD_ENV
+                .iter()
+                .map(|(key, value)| (OsString::from(key), OsString::from(value))),
+        );
+        if let Some(jobs) = std::env::var_os("CARGO_BUILD_JOBS") {
+            env.push(("CARGO_BUILD_JOBS".into(), jobs));
+        }
         let job = Job {
-            program: program.into(),
+            program: toolchain.join("bin/cargo"),
             args,
-            dir: self.workspace.clone(),
-            env: cargo_environment()
-                .into_iter()
-                .chain([
-                    ("CARGO_TARGET_DIR".into(), self.target_dir.clone().into()),
-                    ("CARGO_TERM_COLOR".into(), "never".into()),
-                ])
-                .chain(
-                    super::BUILD_ENV
-                        .iter()
-                        .map(|(key, value)| (OsString::from(key), OsString::from(value))),
-                )
-                .collect(),
-            confinement: None,
+            dir: WORKSPACE.into(),
+            env,
+            confinement: Some(Confinement {
+                limits: self.sandbox.limits,
+                user: None,
+                bwrap: self.sandbox.bwrap.clone(),
+                view,
+            }),
             timeout: self.timeout,
             stall: None,
             output_cap: CARGO_OUTPUT,
@@ -127,52 +361,307 @@ impl Cargo {
             diagnostics: diagnostics(&stdout),
             output: Output { status, lines: all },
         };
+        let own = own_size(&self.target_dir);
+        if own > self.max_size {
+            // Too big to keep: the next build starts again from the class cache.
+            let _ = fs::remove_dir_all(&self.target_dir);
+            return Ok(Built::Failed(vec![format!(
+                "the build wrote {} MiB, more than the {} MiB a submission's build may \
+                 ([limits] build_mib in the grading configuration)",
+                own >> 20,
+                self.max_size >> 20
+            )]));
+        }
         if !build.success() {
             return Ok(Built::Failed(build.errors()));
         }
-        Ok(Built::Ok(executables(&stdout)))
+        let problems = dep_info_problems(&stdout, &self.target_dir);
+        if !problems.is_empty() {
+            return Ok(Built::Failed(problems));
+        }
+        Ok(Built::Ok(
+            executables(&stdout)
+                .into_iter()
+                .map(|exe| Executable {
+                    path: self.on_host(&exe.path),
+                    ..exe
+                })
+                .collect(),
+        ))
+    }
+
+    /// A path cargo reported from inside its sandbox, on the host.
+    fn on_host(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(TARGET) {
+            Ok(rest) => self.target_dir.join(rest),
+            Err(_) => path.to_owned(),
+        }
     }
 }
 
-/// The grader's environment variables that cargo and rustc see: what they need to find the
-/// toolchain, the registry and the network, and nothing else, since a submission can read any
-/// of them while it compiles (`env!`) and print it in a test's output. `RUSTFLAGS` is left out
-/// too, so the instructor's shell cannot change how submissions compile.
-fn cargo_environment() -> Vec<(OsString, OsString)> {
-    const KEEP: &[&str] = &[
-        "PATH",
-        "HOME",
-        "USER",
-        "LOGNAME",
-        "LANG",
-        "LC_ALL",
-        "LC_CTYPE",
-        "TMPDIR",
-        "CARGO_HOME",
-        "CARGO_BUILD_JOBS",
-        "RUSTUP_HOME",
-        "RUSTUP_TOOLCHAIN",
-        "RUSTC",
-        "RUSTC_WRAPPER",
-        "SSL_CERT_FILE",
-        "SSL_CERT_DIR",
-        "http_proxy",
-        "https_proxy",
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "no_proxy",
-        "NO_PROXY",
-        "all_proxy",
-        "ALL_PROXY",
+fn ro(source: impl AsRef<Path>, dest: impl AsRef<Path>) -> Mount {
+    Mount::ReadOnly {
+        source: source.as_ref().to_owned(),
+        dest: dest.as_ref().to_owned(),
+    }
+}
+
+/// The bytes of the files in `dir` that are its own (not hard links shared with the class
+/// cache).
+fn own_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else if meta.nlink() == 1 {
+                total += meta.len();
+            }
+        }
+    }
+    total
+}
+
+/// Lesson crates' source files, by the dep-info rustc wrote for each of their targets, that lie
+/// outside what the crate may compile: its own directory (`src/` from the submission, the
+/// instructor's test shims) and the public suites under `tests/`, plus, for the hidden-test
+/// target alone, the hidden suites. One sentence per file.
+fn dep_info_problems(json_lines: &str, target_dir: &Path) -> Vec<String> {
+    #[derive(Deserialize)]
+    struct Artifact {
+        reason: String,
+        manifest_path: Option<PathBuf>,
+        target: Option<Target>,
+        #[serde(default)]
+        filenames: Vec<PathBuf>,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        name: String,
+    }
+    let lessons = Path::new(WORKSPACE).join("lessons");
+    let mut problems = BTreeSet::new();
+    for line in json_lines.lines().filter(|line| line.starts_with('{')) {
+        let Ok(artifact) = serde_json::from_str::<Artifact>(line) else {
+            continue;
+        };
+        let (Some(manifest), Some(target)) = (artifact.manifest_path, artifact.target) else {
+            continue;
+        };
+        if artifact.reason != "compiler-artifact" {
+            continue;
+        }
+        let Some(crate_dir) = manifest
+            .parent()
+            .filter(|dir| dir.parent() == Some(&lessons))
+        else {
+            continue;
+        };
+        let Some(lesson) = crate_dir.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let mut allowed = vec![crate_dir.to_owned(), Path::new(WORKSPACE).join("tests")];
+        if target.name == HIDDEN_TARGET {
+            allowed.push(Path::new(HIDDEN).join(lesson));
+        }
+        for output in &artifact.filenames {
+            let Some(dep_info) = dep_info_of(output) else {
+                continue;
+            };
+            let host = target_dir.join(dep_info.strip_prefix(TARGET).unwrap_or(&dep_info));
+            let Ok(text) = fs::read_to_string(&host) else {
+                continue;
+            };
+            for source in dep_info_sources(&text) {
+                // rustc names a workspace member's files relative to the workspace root.
+                let source = normalized(&Path::new(WORKSPACE).join(source));
+                if !allowed.iter().any(|dir| source.starts_with(dir)) {
+                    problems.insert(format!(
+                        "refused: lessons/{lesson} compiled {}, which is not one of its own \
+                         files (the crate may only use files in its src/ and the course's \
+                         public tests/); grading does not accept a lesson that embeds other \
+                         files",
+                        shown(&source)
+                    ));
+                }
+            }
+        }
+    }
+    problems.into_iter().collect()
+}
+
+/// `path` with its `.` and `..` taken away lexically (the scratch copy holds no links).
+fn normalized(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Where a path inside a build's sandbox comes from, for a message.
+fn shown(path: &Path) -> String {
+    let places = [
+        (WORKSPACE, "the scratch copy's "),
+        (HIDDEN, "the hidden tests' "),
+        (INSTRUCTOR, "the instructor's "),
+        (TARGET, "the build directory's "),
     ];
-    const KEEP_PREFIXES: &[&str] = &["CARGO_NET_", "CARGO_HTTP_"];
-    std::env::vars_os()
-        .filter(|(key, _)| {
-            key.to_str().is_some_and(|key| {
-                KEEP.contains(&key) || KEEP_PREFIXES.iter().any(|prefix| key.starts_with(prefix))
-            })
+    for (inside, what) in places {
+        if let Ok(rest) = path.strip_prefix(inside) {
+            return format!("{what}{}", rest.display());
+        }
+    }
+    path.display().to_string()
+}
+
+/// The dep-info file rustc writes beside an output: `deps/libx-HASH.rlib` → `deps/x-HASH.d`,
+/// `deps/suite-HASH` → `deps/suite-HASH.d`. Only files in a `deps` directory have one.
+fn dep_info_of(output: &Path) -> Option<PathBuf> {
+    let dir = output.parent()?;
+    if dir.file_name()? != "deps" {
+        return None;
+    }
+    let name = output.file_name()?.to_str()?;
+    let stem = match name.rsplit_once('.') {
+        Some((stem, "rlib" | "rmeta" | "so" | "a")) => stem.strip_prefix("lib").unwrap_or(stem),
+        Some((_, _)) | None => name,
+    };
+    Some(dir.join(format!("{stem}.d")))
+}
+
+/// The source files a Makefile-style dep-info file lists (`out: a.rs b.rs`), spaces escaped
+/// with `\`.
+fn dep_info_sources(text: &str) -> BTreeSet<PathBuf> {
+    let mut sources = BTreeSet::new();
+    for line in text.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let Some((_, deps)) = split_rule(line) else {
+            continue;
+        };
+        let mut current = String::new();
+        let mut chars = deps.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' if chars.peek() == Some(&' ') => {
+                    current.push(' ');
+                    chars.next();
+                }
+                ' ' => {
+                    if !current.is_empty() {
+                        sources.insert(PathBuf::from(std::mem::take(&mut current)));
+                    }
+                }
+                c => current.push(c),
+            }
+        }
+        if !current.is_empty() {
+            sources.insert(PathBuf::from(current));
+        }
+    }
+    sources
+}
+
+/// `target: deps` split at the first unescaped `: `.
+fn split_rule(line: &str) -> Option<(&str, &str)> {
+    let mut from = 0;
+    while let Some(at) = line[from..].find(':') {
+        let at = from + at;
+        let escaped = line[..at].ends_with('\\');
+        let rest = &line[at + 1..];
+        if !escaped && (rest.is_empty() || rest.starts_with(' ')) {
+            return Some((&line[..at], rest));
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// Gives `target` the class cache's files it does not have yet, as hard links (which the
+/// cache made read-only), except those `keep_out` names: the lesson crates' own build
+/// output, which each submission makes itself. Only cargo's per-unit directories are linked
+/// (`<profile>/{deps,build,.fingerprint}`); the rest (the lock files, uplifted copies) cargo
+/// remakes.
+pub fn seed(cache: &Path, target: &Path, keep_out: &dyn Fn(&str) -> bool) -> Result<usize> {
+    let mut linked = 0;
+    for profile in ["debug", "release"] {
+        for area in ["deps", "build", ".fingerprint"] {
+            let from = cache.join(profile).join(area);
+            let Ok(entries) = fs::read_dir(&from) else {
+                continue;
+            };
+            let to = target.join(profile).join(area);
+            fs::create_dir_all(&to)
+                .with_context(|| format!("could not create {}", to.display()))?;
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let Some(text) = name.to_str() else { continue };
+                if keep_out(unit_name(text)) {
+                    continue;
+                }
+                linked += link_tree(&entry.path(), &to.join(&name))?;
+            }
+        }
+    }
+    Ok(linked)
+}
+
+/// The crate or package a unit's file is named after: `libnum_bigint-0a1b.rlib` →
+/// `num_bigint`, `lesson1-solution-0a1b` → `lesson1_solution`, `suite-0a1b.d` → `suite`.
+pub fn unit_name(file: &str) -> &str {
+    let stem = file.split('.').next().unwrap_or(file);
+    let stem = stem.rsplit_once('-').map_or(stem, |(name, _hash)| name);
+    stem.strip_prefix("lib").unwrap_or(stem)
+}
+
+fn link_tree(from: &Path, to: &Path) -> Result<usize> {
+    let meta = fs::symlink_metadata(from)?;
+    if meta.is_dir() {
+        fs::create_dir_all(to).with_context(|| format!("could not create {}", to.display()))?;
+        let mut linked = 0;
+        for entry in fs::read_dir(from)?.flatten() {
+            linked += link_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        Ok(linked)
+    } else if meta.is_file() && fs::symlink_metadata(to).is_err() {
+        fs::hard_link(from, to)
+            .with_context(|| format!("could not link {} to {}", from.display(), to.display()))?;
+        Ok(1)
+    } else {
+        Ok(0)
+    }
+}
+
+/// Makes every file of the class cache read-only, so a build that shares it through hard
+/// links cannot change it.
+pub fn freeze(cache: &Path) {
+    let mut stack: Vec<PathBuf> = ["debug", "release"]
+        .iter()
+        .flat_map(|profile| {
+            ["deps", "build", ".fingerprint"].map(|area| cache.join(profile).join(area))
         })
-        .collect()
+        .collect();
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                stack.push(entry.path());
+            } else {
+                let mode = meta.permissions().mode() & !0o222;
+                let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
+            }
+        }
+    }
 }
 
 /// The executables in cargo's JSON messages, in the order they were reported.
@@ -245,17 +734,55 @@ mod tests {
     }
 
     #[test]
-    fn cargo_sees_no_secret() {
-        let kept: Vec<String> = cargo_environment()
-            .into_iter()
-            .filter_map(|(key, _)| key.into_string().ok())
-            .collect();
-        assert!(kept.iter().any(|key| key == "PATH"));
+    fn dep_info_is_read() {
+        let text = "/grade/target/debug/deps/lesson1-ab.d: src/lib.rs /grade/ws/x\\ y.rs\n\
+                    \n/grade/ws/x\\ y.rs:\n# env-dep:CARGO_PKG_NAME=lesson1\n";
+        let sources = dep_info_sources(text);
+        assert!(sources.contains(Path::new("src/lib.rs")), "{sources:?}");
         assert!(
-            !kept
-                .iter()
-                .any(|key| key.contains("TOKEN") || key == "RUSTFLAGS")
+            sources.contains(Path::new("/grade/ws/x y.rs")),
+            "{sources:?}"
         );
+        assert_eq!(sources.len(), 2, "{sources:?}");
+        assert_eq!(
+            dep_info_of(Path::new("/t/debug/deps/liblesson1-ab.rlib")),
+            Some(PathBuf::from("/t/debug/deps/lesson1-ab.d"))
+        );
+        assert_eq!(
+            dep_info_of(Path::new("/t/debug/deps/suite-ab")),
+            Some(PathBuf::from("/t/debug/deps/suite-ab.d"))
+        );
+        assert_eq!(dep_info_of(Path::new("/t/debug/liblesson1.rlib")), None);
+    }
+
+    #[test]
+    fn files_outside_the_crate_are_refused() {
+        let dir = std::env::temp_dir().join(format!("xtask-depinfo-{}", std::process::id()));
+        let deps = dir.join("debug/deps");
+        fs::create_dir_all(&deps).unwrap();
+        fs::write(
+            deps.join("lesson1-ab.d"),
+            "/grade/target/debug/deps/lesson1-ab.d: /grade/ws/lessons/lesson1/src/lib.rs \
+             lessons/lesson1/src/../../../tests/lesson3/rejected.md \
+             lessons/lesson1/src/../../../../../grade/hidden/lesson1/extra.rs\n",
+        )
+        .unwrap();
+        let message = r#"{"reason":"compiler-artifact","manifest_path":"/grade/ws/lessons/lesson1/Cargo.toml","target":{"name":"lesson1","kind":["lib"]},"filenames":["/grade/target/debug/deps/liblesson1-ab.rlib"],"executable":null}"#;
+        let problems = dep_info_problems(message, &dir);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("compiled the hidden tests' lesson1/extra.rs"),
+            "{problems:?}"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn units_are_named_by_their_crate() {
+        assert_eq!(unit_name("libnum_bigint-0a1b.rlib"), "num_bigint");
+        assert_eq!(unit_name("lesson1-solution-0a1b"), "lesson1-solution");
+        assert_eq!(unit_name("suite-0a1b.d"), "suite");
+        assert_eq!(unit_name("grade_hidden-0a1b"), "grade_hidden");
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub struct Config {
     pub limits: LimitsConfig,
     /// How performance is measured.
     pub performance: Performance,
-    /// Who runs a submission's code, and where it may write.
+    /// Who runs a submission's code inside bubblewrap.
     pub sandbox: Sandbox,
 }
 
@@ -64,6 +64,13 @@ pub struct LimitsConfig {
     pub processes: u64,
     /// The largest file a run may write, in MiB.
     pub file_size_mib: u64,
+    /// The size of a run's writable directory (and of its private `/tmp` and `/dev/shm`,
+    /// each), in MiB: memory-backed, gone when the run ends.
+    pub disk_mib: u64,
+    /// What one submission's build may add to its own target directory, in MiB (the files it
+    /// shares with the class's dependency cache do not count); also the largest file the
+    /// compiler may write.
+    pub build_mib: u64,
     /// Output kept per stream of a run, in KiB.
     pub output_kib: u64,
 }
@@ -88,14 +95,10 @@ pub struct Performance {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Sandbox {
-    /// When the grader runs as root, run a submission's code as this user id...
+    /// When the grader runs as root, bubblewrap runs a submission's code as this user id...
     pub user: u32,
     /// ... and this group id.
     pub group: u32,
-    /// Whether to change user when root (off: the code runs as root, held only by Landlock).
-    pub drop_privileges: bool,
-    /// Whether to confine writes, TCP and signals with Landlock where the kernel has it.
-    pub landlock: bool,
 }
 
 impl Default for Config {
@@ -132,6 +135,8 @@ impl Default for LimitsConfig {
             memory_mib: 4096,
             processes: 1024,
             file_size_mib: 256,
+            disk_mib: 512,
+            build_mib: 2048,
             output_kib: 1024,
         }
     }
@@ -154,8 +159,6 @@ impl Default for Sandbox {
         Self {
             user: 65534,
             group: 65534,
-            drop_privileges: true,
-            landlock: true,
         }
     }
 }
@@ -219,6 +222,16 @@ impl Loaded {
 impl Config {
     /// Reads and checks a configuration's text.
     pub fn parse(text: &str) -> Result<Self> {
+        if let Ok(raw) = toml::from_str::<toml::Table>(text) {
+            let sandbox = raw.get("sandbox").and_then(toml::Value::as_table);
+            for gone in ["landlock", "drop_privileges"] {
+                ensure!(
+                    !sandbox.is_some_and(|table| table.contains_key(gone)),
+                    "[sandbox] {gone} is no longer a setting: every submission is built and \
+                     run inside bubblewrap, and never as root; remove the line"
+                );
+            }
+        }
         let config: Config = toml::from_str(text)?;
         config.check()?;
         Ok(config)
@@ -248,6 +261,8 @@ impl Config {
             ("memory_mib", limits.memory_mib),
             ("processes", limits.processes),
             ("file_size_mib", limits.file_size_mib),
+            ("disk_mib", limits.disk_mib),
+            ("build_mib", limits.build_mib),
             ("output_kib", limits.output_kib),
         ] {
             ensure!(value > 0, "[limits] {name} must be above 0");
@@ -285,6 +300,16 @@ impl LimitsConfig {
         Duration::from_secs(self.rerun_budget_s)
     }
 
+    /// [`LimitsConfig::disk_mib`] in bytes.
+    pub fn disk(&self) -> u64 {
+        self.disk_mib.saturating_mul(1024 * 1024)
+    }
+
+    /// [`LimitsConfig::build_mib`] in bytes.
+    pub fn build(&self) -> u64 {
+        self.build_mib.saturating_mul(1024 * 1024)
+    }
+
     /// [`LimitsConfig::output_kib`] in bytes.
     pub fn output_cap(&self) -> usize {
         usize::try_from(self.output_kib.saturating_mul(1024)).unwrap_or(usize::MAX)
@@ -315,6 +340,9 @@ mod tests {
         assert_eq!(config.scoring.correctness, 100.0);
         let error = |text: &str| format!("{:#}", Config::parse(text).unwrap_err());
         assert!(error("[limits]\ntimeout = 3\n").contains("unknown field `timeout`"));
+        assert!(error("[sandbox]\nbwrap = 1\n").contains("unknown field `bwrap`"));
+        assert!(error("[sandbox]\nlandlock = true\n").contains("no longer a setting"));
+        assert!(error("[limits]\ndisk_mib = 0\n").contains("disk_mib must be above 0"));
         assert!(error("[limits]\ntimeout_s = 0\n").contains("timeout_s must be above 0"));
         assert!(error("[performance]\nruns = 0\n").contains("runs must be at least 1"));
         assert!(error("[scoring]\nthreshold = 0\n").contains("threshold must be above 0"));

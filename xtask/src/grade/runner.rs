@@ -1,37 +1,46 @@
-//! Running one program of a submission in the sandbox: a fresh run directory, a clean
-//! environment, the class's limits.
+//! Running one program of a submission in the sandbox: a fresh bubblewrap sandbox per run, a
+//! clean environment, the class's limits.
+//!
+//! What a run sees: the system's programs and libraries read-only, `/dev`'s basic devices, a
+//! `/proc` of its own PID namespace when asked, its program as `/grade/bin/NAME` (a copy, mode
+//! 0111, in a read-only directory: it can run itself again, through `current_exe`, but not
+//! read itself), and `/grade/run`, its working directory, HOME and TMPDIR: a tmpfs of
+//! `[limits] disk_mib`. Nothing else: not the scratch copy, the build, the instructor's tree,
+//! other submissions or the binary of another test target. Nothing a run writes outlives it.
 
 use std::ffi::OsString;
-use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::fs::File;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use super::config::LimitsConfig;
 use super::model::shorten;
-use super::sandbox::{self, Channel, Confinement, Finished, Job, Limits, signal_name};
+use super::sandbox::{self, Channel, Confinement, Finished, Job, Limits, Mount, View, signal_name};
+
+/// A run's working directory inside its sandbox.
+pub const RUN_DIR: &str = "/grade/run";
+/// Where a run's program is inside its sandbox.
+const BIN_DIR: &str = "/grade/bin";
 
 /// How the submission's code is held.
 #[derive(Debug, Clone)]
 pub struct Sandboxing {
     /// Resource limits.
     pub limits: Limits,
-    /// The user and group to run as, when the grader is root and may change user.
+    /// The user and group bubblewrap starts as, when the grader is root.
     pub user: Option<(u32, u32)>,
-    /// Whether to use Landlock.
-    pub landlock: bool,
+    /// The bubblewrap program.
+    pub bwrap: PathBuf,
+    /// The size of a run's writable tmpfs directories, in bytes.
+    pub disk: u64,
 }
 
-/// Runs test binaries (and the performance runner) of one scratch copy.
+/// Runs test binaries (and the performance runner) of one submission.
 #[derive(Debug, Clone)]
 pub struct Runner<'a> {
-    /// The directory a run may write to; made afresh for every run.
-    pub run_dir: PathBuf,
-    /// The directories a run may also read and execute from (the scratch copy and the build),
-    /// besides the system's.
-    pub readable: Vec<PathBuf>,
     /// How the code is held.
     pub sandboxing: &'a Sandboxing,
     /// The configured limits.
@@ -39,7 +48,7 @@ pub struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    /// Runs `program` with `args` in a fresh run directory, confined.
+    /// Runs `program` with `args` in a fresh sandbox.
     pub fn sandboxed(
         &self,
         program: &Path,
@@ -61,29 +70,46 @@ impl Runner<'_> {
         channel: Option<Channel>,
         proc: bool,
     ) -> Result<Finished> {
-        let user = self.sandboxing.user;
-        fresh_dir(&self.run_dir, user)?;
-        let dir = self.run_dir.clone().into_os_string();
-        let path = std::env::var_os("PATH")
-            .unwrap_or_else(|| OsString::from("/usr/local/bin:/usr/bin:/bin"));
+        let file = File::open(program)
+            .with_context(|| format!("could not open {} to run it", program.display()))?;
+        let size = file.metadata()?.len();
+        let fd = high_fd(&file.into())?;
+        let name = program
+            .file_name()
+            .with_context(|| format!("{} names no file", program.display()))?;
+        let inside = Path::new(BIN_DIR).join(name);
+        let disk = self.sandboxing.disk;
+        let view = View {
+            chdir: RUN_DIR.into(),
+            ..View::system(proc, disk)
+        }
+        .with(Mount::Tmpfs {
+            dest: RUN_DIR.into(),
+            size: disk,
+        })
+        .with(Mount::File {
+            fd: fd.as_raw_fd(),
+            dest: inside.clone(),
+            mode: 0o111,
+            size,
+        });
         let job = Job {
-            program: program.to_owned(),
+            program: inside,
             args: args.iter().map(OsString::from).collect(),
-            dir: self.run_dir.clone(),
+            dir: RUN_DIR.into(),
             env: vec![
-                ("PATH".into(), path),
-                ("HOME".into(), dir.clone()),
-                ("TMPDIR".into(), dir),
+                ("PATH".into(), "/usr/local/bin:/usr/bin:/bin".into()),
+                ("HOME".into(), RUN_DIR.into()),
+                ("TMPDIR".into(), RUN_DIR.into()),
                 ("LANG".into(), "C.UTF-8".into()),
                 ("RUST_BACKTRACE".into(), "0".into()),
                 ("PROPTEST_DISABLE_FAILURE_PERSISTENCE".into(), "1".into()),
             ],
             confinement: Some(Confinement {
                 limits: self.sandboxing.limits,
-                user,
-                writable: self.run_dir.clone(),
-                readable: self.readable.clone(),
-                landlock: self.sandboxing.landlock,
+                user: self.sandboxing.user,
+                bwrap: self.sandboxing.bwrap.clone(),
+                view,
             }),
             timeout,
             stall,
@@ -91,7 +117,9 @@ impl Runner<'_> {
             channel,
             proc,
         };
-        sandbox::run(&job)
+        let finished = sandbox::run(&job);
+        drop(fd);
+        finished
     }
 
     /// What a crash by `signal` means, read from the process's error output.
@@ -134,43 +162,19 @@ impl Runner<'_> {
     }
 }
 
-/// Makes `dir` an empty directory that only `user` (or the grader) may use.
-fn fresh_dir(dir: &Path, user: Option<(u32, u32)>) -> Result<()> {
-    if fs::symlink_metadata(dir).is_ok() {
-        // A run may have left read-only directories; make them writable to remove them.
-        let _ = make_writable(dir);
-        fs::remove_dir_all(dir)
-            .with_context(|| format!("could not clear the run directory {}", dir.display()))?;
+/// A duplicate of `fd` numbered 10 or above, closed on `exec` (the sandbox opens it for
+/// bubblewrap alone), so it can never be the channel's descriptor 3.
+fn high_fd(fd: &OwnedFd) -> Result<OwnedFd> {
+    // SAFETY: F_DUPFD_CLOEXEC on a descriptor we own returns a new one or -1.
+    let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10) };
+    if new < 0 {
+        bail!(
+            "could not duplicate a descriptor for the sandbox: {}",
+            std::io::Error::last_os_error()
+        );
     }
-    fs::create_dir_all(dir)
-        .with_context(|| format!("could not create the run directory {}", dir.display()))?;
-    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
-    if let Some((uid, gid)) = user {
-        std::os::unix::fs::chown(dir, Some(uid), Some(gid))
-            .with_context(|| format!("could not hand {} to user {uid}", dir.display()))?;
-    }
-    Ok(())
-}
-
-fn make_writable(path: &Path) -> std::io::Result<()> {
-    let meta = fs::symlink_metadata(path)?;
-    if meta.is_dir() {
-        fs::set_permissions(path, fs::Permissions::from_mode(0o700))?;
-        for entry in fs::read_dir(path)? {
-            let _ = make_writable(&entry?.path());
-        }
-    }
-    Ok(())
-}
-
-/// Whether a user other than the owner can reach `path`: every directory on the way is
-/// searchable by others, and so is the file (executable, for a program).
-pub fn others_can_reach(path: &Path) -> bool {
-    let Ok(path) = path.canonicalize() else {
-        return false;
-    };
-    path.ancestors()
-        .all(|step| fs::metadata(step).is_ok_and(|meta| meta.permissions().mode() & 0o001 != 0))
+    // SAFETY: fcntl just returned this open descriptor, owned by nobody else.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
 }
 
 #[cfg(test)]
@@ -188,11 +192,10 @@ mod tests {
                 file_size: 1,
             },
             user: None,
-            landlock: false,
+            bwrap: PathBuf::from("bwrap"),
+            disk: 1,
         };
         let runner = Runner {
-            run_dir: PathBuf::from("/nowhere"),
-            readable: Vec::new(),
             sandboxing: &sandboxing,
             limits: &limits,
         };

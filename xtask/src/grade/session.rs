@@ -7,18 +7,18 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::compile::{self, Built, Cargo};
+use super::compile::{self, BuildSandbox, Built, Cargo};
 use super::config::{Config, Loaded};
 use super::model::{LessonReport, Status, SubmissionReport, round};
 use super::perf::{self, Measured};
 use super::progress::Progress;
-use super::runner::{Runner, Sandboxing, others_can_reach};
+use super::runner::{Runner, Sandboxing};
 use super::sandbox::{self, Ending, Limits};
 use super::score::{self, Performance};
 use super::submission::{self, Intake, Submission};
 use super::testing::Binary;
 use super::vet;
-use super::workspace::{self, HIDDEN_TARGET, LessonPlan, PerfPlan, Scratch};
+use super::workspace::{HIDDEN_TARGET, LessonPlan, PerfPlan, Scratch};
 use super::{Options, report};
 use crate::cargo::first_lines;
 use crate::lessons::{self, Lesson};
@@ -33,8 +33,12 @@ struct Session<'a> {
     root: &'a Path,
     config: &'a Config,
     sandboxing: Sandboxing,
-    /// The class's shared cargo target directory.
-    target_dir: PathBuf,
+    /// How builds are sandboxed.
+    build: BuildSandbox,
+    /// Where each submission's own target directory lives (`<targets>/<submission>`).
+    targets: PathBuf,
+    /// The class cache's target directory: the dependencies, compiled once.
+    cache_target: PathBuf,
     /// Where the scratch copies live, one directory per submission.
     copies: PathBuf,
     /// Per lesson: its hidden suites and its performance plan.
@@ -51,6 +55,8 @@ struct LessonSetup {
     timed: bool,
     /// How to time it; `None` when it is not timed or there is no reference to compare with.
     perf: Option<PerfPlan>,
+    /// The reference solution on the host, when `perf` is set.
+    reference: Option<PathBuf>,
 }
 
 /// Runs the session `options` describes.
@@ -59,11 +65,16 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     let config = &loaded.config;
     let numbers = select(&lessons::discover(root)?, &options.lessons)?;
     let submissions = submission::collect(root, &options.submissions, options.class.as_deref())?;
-    let target_dir = scratch_dir(root).join("grade-target");
+    // Kept between sessions, so a re-grade rebuilds only what changed: the scratch copies,
+    // each submission's own target directory, and the class's dependency cache. Nothing a
+    // run writes is on disk: its directories are tmpfs, gone with it.
     let copies = scratch_dir(root).join("grade");
-    for dir in [&target_dir, &copies] {
+    let targets = scratch_dir(root).join("grade-targets");
+    let cache = scratch_dir(root).join("grade-cache");
+    for dir in [&copies, &targets, &cache] {
         fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     }
+    let bwrap = crate::system::bubblewrap(true)?;
     sandbox::stop_cleanly_on_interrupt();
     if !sandbox::become_subreaper() {
         eprintln!(
@@ -71,23 +82,36 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
              process group could outlive its lesson"
         );
     }
-    let sandboxing = probe(
-        sandboxing(config, &[&target_dir, &copies]),
-        config,
-        &copies.join(".probe"),
-    );
+    let sandboxing = sandboxing(config, bwrap.clone());
+    probe(&sandboxing, config)?;
     let lessons = numbers
         .iter()
         .map(|&number| setup(root, &loaded, number))
         .collect::<Result<Vec<_>>>()?;
+    let ids = sandboxing.user;
+    let build = BuildSandbox::locate(
+        bwrap,
+        Some(loaded.hidden_dir()),
+        root.join("Cargo.toml"),
+        ids,
+        Limits {
+            cpu_seconds: config.limits.build_timeout_s,
+            address_space: u64::MAX,
+            processes: 4096,
+            file_size: config.limits.build(),
+        },
+    )?;
     let session = Session {
         root,
         config,
         sandboxing,
-        target_dir,
+        build,
+        targets,
+        cache_target: cache.join("target"),
         copies,
         lessons,
     };
+    session.warm_cache(&cache.join("ws"));
     eprintln!(
         "grading {} × {} ({}); the configuration: {}",
         plural(submissions.len(), "submission"),
@@ -134,20 +158,11 @@ fn select(all: &[u32], wanted: &[u32]) -> Result<Vec<u32>> {
     Ok(selected)
 }
 
-/// How the submissions' code is held, given what this machine and user allow.
-fn sandboxing(config: &Config, dirs: &[&Path]) -> Sandboxing {
+/// How the submissions' code is held: bubblewrap, the limits, and (when the grader is root)
+/// the configured user, so that no code of a submission runs as root.
+fn sandboxing(config: &Config, bwrap: PathBuf) -> Sandboxing {
     let limits = &config.limits;
     let mib = |value: u64| value.saturating_mul(1024 * 1024);
-    let wanted = sandbox::is_root() && config.sandbox.drop_privileges;
-    let reachable = dirs.iter().all(|dir| others_can_reach(dir));
-    if wanted && !reachable {
-        eprintln!(
-            "warning: the grading directories under target/ are not reachable by user {}, so \
-             submissions run as root (is the umask 077? make target/ world-searchable, or set \
-             [sandbox] drop_privileges = false to silence this)",
-            config.sandbox.user
-        );
-    }
     Sandboxing {
         limits: Limits {
             cpu_seconds: limits.cpu_s,
@@ -155,55 +170,46 @@ fn sandboxing(config: &Config, dirs: &[&Path]) -> Sandboxing {
             processes: limits.processes,
             file_size: mib(limits.file_size_mib),
         },
-        user: (wanted && reachable).then_some((config.sandbox.user, config.sandbox.group)),
-        landlock: config.sandbox.landlock && sandbox::landlock_available(),
+        user: sandbox::is_root().then_some((config.sandbox.user, config.sandbox.group)),
+        bwrap,
+        disk: limits.disk(),
     }
 }
 
-/// Checks that this machine lets the sandbox start a program as planned (a container may
-/// refuse the change of user, or a seccomp filter Landlock), and gives up what it refuses, with
-/// a warning, rather than failing every run.
-fn probe(planned: Sandboxing, config: &Config, run_dir: &Path) -> Sandboxing {
-    let works = |sandboxing: &Sandboxing| {
-        let runner = Runner {
-            run_dir: run_dir.to_owned(),
-            readable: Vec::new(),
-            sandboxing,
-            limits: &config.limits,
-        };
-        let started = runner.sandboxed(Path::new("true"), &[], Duration::from_secs(30), None);
-        matches!(started, Ok(run) if run.ending == Ending::Exited(0))
+/// Checks that bubblewrap can start a program here as planned; when it cannot (no user
+/// namespaces for this user, a container that forbids them), grading stops: it never runs a
+/// submission unconfined.
+fn probe(sandboxing: &Sandboxing, config: &Config) -> Result<()> {
+    let runner = Runner {
+        sandboxing,
+        limits: &config.limits,
     };
-    let (user, landlock) = (planned.user, planned.landlock);
-    for (user, landlock) in [
-        (user, landlock),
-        (user, false),
-        (None, landlock),
-        (None, false),
-    ] {
-        let candidate = Sandboxing {
-            user,
-            landlock,
-            ..planned.clone()
-        };
-        if works(&candidate) {
-            if candidate.user != planned.user {
-                eprintln!(
-                    "warning: this machine does not let the grader run code as user {}: \
-                     submissions run as the grader's user",
-                    config.sandbox.user
-                );
-            }
-            if candidate.landlock != planned.landlock {
-                eprintln!(
-                    "warning: Landlock is not usable here: submissions' writes are not confined"
-                );
-            }
-            return candidate;
-        }
+    let program = ["/usr/bin/true", "/bin/true"]
+        .into_iter()
+        .map(Path::new)
+        .find(|path| path.is_file())
+        .context("this machine has no /usr/bin/true to try the sandbox with")?;
+    let run = runner.sandboxed(program, &[], Duration::from_secs(30), None)?;
+    if run.ending == Ending::Exited(0) {
+        return Ok(());
     }
-    eprintln!("warning: the sandbox could not start a test program; grading will report why");
-    planned
+    let said = run.stderr.text();
+    let who = match sandboxing.user {
+        Some((uid, gid)) => {
+            format!("as user {uid} (group {gid}, [sandbox] in the grading configuration)")
+        }
+        None => "as you".to_owned(),
+    };
+    bail!(
+        "bubblewrap ({}) could not start a program {who}: {:?}, {}. Grading builds and runs \
+         every submission inside bubblewrap and needs Linux with unprivileged user namespaces \
+         (sysctl kernel.unprivileged_userns_clone=1 and user.max_user_namespaces > 0 where \
+         those exist; inside a container, one that allows them), or a grader running as root; \
+         it does not grade unconfined.",
+        sandboxing.bwrap.display(),
+        run.ending,
+        said.trim()
+    )
 }
 
 /// Reads what the instructor's tree says about lesson `number`.
@@ -224,10 +230,9 @@ fn setup(root: &Path, loaded: &Loaded, number: u32) -> Result<LessonSetup> {
     let kernels = root.join(format!("tests/lesson{number}/perf.rs"));
     let reference = root.join(format!("solutions/lesson{number}"));
     let timed = loaded.config.performance.enabled && kernels.is_file();
-    let perf = (timed && reference.join("Cargo.toml").is_file()).then(|| PerfPlan {
-        kernels: kernels.canonicalize().unwrap_or(kernels),
-        reference: reference.canonicalize().unwrap_or(reference),
-    });
+    let reference = (timed && reference.join("Cargo.toml").is_file())
+        .then(|| reference.canonicalize().unwrap_or(reference));
+    let perf = reference.as_ref().map(|_| PerfPlan::for_lesson(number));
     let provided = Lesson::load(root, number)?
         .meta
         .provided
@@ -240,28 +245,110 @@ fn setup(root: &Path, loaded: &Loaded, number: u32) -> Result<LessonSetup> {
         hidden,
         timed,
         perf,
+        reference,
     })
 }
 
 impl Session<'_> {
     /// One line on how the code is held, for the start of the session.
     fn sandboxing_summary(&self) -> String {
-        let held = &self.sandboxing;
-        let who = match held.user {
-            Some((uid, _)) => format!("submissions run as uid {uid}"),
-            None if sandbox::is_root() => "submissions run as root".to_owned(),
-            None => "submissions run as you".to_owned(),
-        };
-        let landlock = if held.landlock {
-            "Landlock confines their writes to their run directory and their reads to their copy, \
-             the build and the system's directories"
-        } else {
-            "no Landlock: nothing confines their reads and writes but file permissions"
+        let who = match self.sandboxing.user {
+            Some((uid, _)) => format!("as uid {uid}"),
+            None => "as you".to_owned(),
         };
         format!(
-            "{who}; {landlock}; each process at most {} MiB, {} s of CPU, {} tasks",
-            self.config.limits.memory_mib, self.config.limits.cpu_s, self.config.limits.processes
+            "bubblewrap builds and runs every submission {who}, without network, each run seeing \
+             only its own program and a {} MiB tmpfs; each process at most {} MiB, {} s of CPU, \
+             {} tasks",
+            self.config.limits.disk_mib,
+            self.config.limits.memory_mib,
+            self.config.limits.cpu_s,
+            self.config.limits.processes
         )
+    }
+
+    /// How cargo builds the copy at `workspace` into `target_dir`.
+    fn cargo(&self, workspace: &Path, target_dir: &Path, max_size: u64) -> Cargo {
+        Cargo {
+            workspace: workspace.to_owned(),
+            target_dir: target_dir.to_owned(),
+            timeout: self.config.limits.build_timeout(),
+            sandbox: self.build.clone(),
+            references: self
+                .lessons
+                .iter()
+                .filter_map(|lesson| Some((lesson.number, lesson.reference.clone()?)))
+                .collect(),
+            max_size,
+        }
+    }
+
+    /// Compiles the dependencies of every lesson once for the class, in a scratch copy that
+    /// holds only the instructor's stubs: their tests' dependencies, and for timed lessons the
+    /// reference and the performance runner's release dependencies. Each submission's target
+    /// directory is then seeded from it ([`compile::seed`]). A failure only costs time: each
+    /// submission then compiles its dependencies itself.
+    fn warm_cache(&self, workspace: &Path) {
+        let plans: Vec<LessonPlan> = self
+            .lessons
+            .iter()
+            .map(|lesson| LessonPlan {
+                number: lesson.number,
+                src: None,
+                provided: lesson.provided.clone(),
+                hidden: lesson.hidden.clone(),
+                perf: lesson.perf.clone(),
+            })
+            .collect();
+        let warmed = (|| -> Result<Vec<String>> {
+            let scratch = Scratch::plan(self.root, workspace, &plans)?;
+            scratch.sync()?;
+            let cargo = self.cargo(workspace, &self.cache_target, u64::MAX);
+            let mut failures = Vec::new();
+            let packages: Vec<String> = self
+                .lessons
+                .iter()
+                .map(|lesson| format!("lesson{}", lesson.number))
+                .collect();
+            let names: Vec<&str> = packages.iter().map(String::as_str).collect();
+            if let Built::Failed(errors) = cargo.tests_of(&names)? {
+                failures.extend(errors);
+            }
+            for lesson in self.lessons.iter().filter(|lesson| lesson.perf.is_some()) {
+                let package = super::perf_crate::perf_package(lesson.number);
+                if let Built::Failed(errors) = cargo.release_binary(&package)? {
+                    failures.extend(errors);
+                }
+            }
+            compile::freeze(&self.cache_target);
+            Ok(failures)
+        })();
+        let failures = match warmed {
+            Ok(failures) => failures,
+            Err(error) => vec![format!("{error:#}")],
+        };
+        if let Some(first) = failures.first() {
+            eprintln!(
+                "warning: the class's dependency cache did not build (each submission compiles \
+                 its dependencies itself): {}",
+                first_lines(first, 10)
+            );
+        }
+    }
+
+    /// Whether a unit of the class cache belongs to a lesson crate (its library, its test
+    /// targets, its performance runner), which each submission compiles itself.
+    fn lesson_unit(&self, name: &str) -> bool {
+        let name = name.replace('-', "_");
+        self.lessons.iter().any(|lesson| {
+            let n = lesson.number;
+            let crate_dir = self.root.join(format!("lessons/lesson{n}"));
+            name == format!("lesson{n}")
+                || name == format!("grade_perf_lesson{n}")
+                || name == HIDDEN_TARGET
+                || crate_dir.join("tests").join(format!("{name}.rs")).is_file()
+                || compile::harnessless_tests(&crate_dir).contains(&name)
+        })
     }
 
     /// Grades every lesson of one submission.
@@ -290,20 +377,13 @@ impl Session<'_> {
             })
             .collect();
         let scratch_name = submission.scratch_name();
-        let scratch = Scratch::plan(
-            self.root,
-            &self.copies.join(&scratch_name),
-            &workspace::tag(&scratch_name),
-            &plans,
-        )?;
-        let cargo = Cargo {
-            workspace: scratch.dir.clone(),
-            target_dir: self.target_dir.clone(),
-            timeout: self.config.limits.build_timeout(),
-        };
+        let scratch = Scratch::plan(self.root, &self.copies.join(&scratch_name), &plans)?;
+        let target_dir = self.targets.join(&scratch_name);
+        compile::seed(&self.cache_target, &target_dir, &|name| {
+            self.lesson_unit(name)
+        })?;
+        let cargo = self.cargo(&scratch.dir, &target_dir, self.config.limits.build());
         let runner = Runner {
-            run_dir: scratch.run_dir(),
-            readable: vec![scratch.dir.clone(), self.target_dir.clone()],
             sandboxing: &self.sandboxing,
             limits: &self.config.limits,
         };

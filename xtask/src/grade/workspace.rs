@@ -3,8 +3,16 @@
 //! It holds the instructor's manifests, suites and stubs, with each graded lesson's `src/`
 //! replaced by the submission's, plus what grading generates: a test target for the hidden
 //! tests, and a small runner crate per lesson with performance kernels. The reference
-//! solutions are not copied: the runner crates use the instructor's `solutions/lessonN`
-//! directly, so the reference compiles once for the whole class.
+//! solutions are not copied: the build of lesson N's runner sees the instructor's
+//! `solutions/lessonN` read-only at a fixed path of its sandbox ([`compile`]'s `INSTRUCTOR`).
+//!
+//! Each lesson crate is compiled with `unsafe_code` forbidden (its manifest's `[lints]` gets
+//! `unsafe_code = "forbid"` on top of the workspace's lints), so a submission is safe Rust: no
+//! code before `main`, no global allocator, no `no_mangle`, `export_name` or `link_section`
+//! (unsafe attributes in edition 2024), no assembly, no raw file descriptors. The instructor's
+//! suites compiled in the same package hold no `unsafe` either.
+//!
+//! [`compile`]: super::compile
 //!
 //! [`Scratch::sync`] makes the copy match that plan, writing only files whose content differs,
 //! so an unchanged submission keeps its file times and cargo rebuilds nothing; it also undoes
@@ -15,6 +23,7 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
+use super::compile::{HIDDEN, INSTRUCTOR, WORKSPACE};
 use super::perf_crate;
 use crate::scratch::{Mirror, Source};
 
@@ -22,6 +31,10 @@ use crate::scratch::{Mirror, Source};
 pub const HIDDEN_TARGET: &str = "grade_hidden";
 /// Where grading keeps its own files inside a scratch copy.
 pub const GRADE_DIR: &str = ".grade";
+/// The workspace manifests builds choose from, inside a scratch copy: `tests.toml` (no
+/// performance runner) and `perfN.toml` (lesson N's runner alone, so its build needs only
+/// lesson N's reference).
+pub const MANIFESTS_DIR: &str = ".grade/manifests";
 /// Entries of the workspace a scratch copy leaves out: the reference solutions (used from the
 /// instructor's tree) and the tooling.
 const LEFT_OUT: &[&str] = &["solutions", "xtask"];
@@ -42,13 +55,23 @@ pub struct LessonPlan {
     pub perf: Option<PerfPlan>,
 }
 
-/// What a lesson's performance runner is built from.
+/// What a lesson's performance runner is built from, as its build's sandbox shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PerfPlan {
-    /// The kernels: the instructor's `tests/lessonN/perf.rs`.
+    /// The kernels: `tests/lessonN/perf.rs` of the scratch copy.
     pub kernels: PathBuf,
     /// The reference crate: the instructor's `solutions/lessonN`.
     pub reference: PathBuf,
+}
+
+impl PerfPlan {
+    /// Lesson `n`'s plan, with the paths its build sees.
+    pub fn for_lesson(n: u32) -> Self {
+        Self {
+            kernels: Path::new(WORKSPACE).join(format!("tests/lesson{n}/perf.rs")),
+            reference: Path::new(INSTRUCTOR).join(format!("solutions/lesson{n}")),
+        }
+    }
 }
 
 /// A planned scratch copy.
@@ -60,15 +83,10 @@ pub struct Scratch {
 }
 
 impl Scratch {
-    /// Plans the copy at `dir` of the workspace at `root` with `lessons` in place.
-    ///
-    /// Every copy builds into the class's one target directory, where cargo would take the
-    /// lesson crates of two copies for the same crate (it names build output by the path
-    /// relative to the workspace, the same in every copy) and could reuse one submission's
-    /// build for another. So each lesson crate of this copy gets a version of its own, from
-    /// `tag` (`0.1.0+grade.<tag>`): its build output, and that of everything built on it, is
-    /// this copy's alone, while the dependencies are still shared.
-    pub fn plan(root: &Path, dir: &Path, tag: &str, lessons: &[LessonPlan]) -> Result<Self> {
+    /// Plans the copy at `dir` of the workspace at `root` with `lessons` in place. Each copy
+    /// builds into a target directory of its own, at the same path inside its sandbox as
+    /// every other, so the class cache's dependencies are fresh in it.
+    pub fn plan(root: &Path, dir: &Path, lessons: &[LessonPlan]) -> Result<Self> {
         let mut mirror = Mirror::of_workspace(root, dir, LEFT_OUT)?;
         let files = &mut mirror.files;
         let mut members = Vec::new();
@@ -112,14 +130,26 @@ impl Scratch {
             let path = root.join(&relative);
             let text = fs::read_to_string(&path)
                 .with_context(|| format!("could not read {}", path.display()))?;
-            let tagged = tagged_manifest(&text, &manifest, tag).with_context(|| {
-                format!("could not give {} a version of its own", relative.display())
+            let safe = forbid_unsafe(&text, &manifest).with_context(|| {
+                format!("could not forbid unsafe code in {}", relative.display())
             })?;
-            files.insert(relative, Source::Text(tagged));
+            files.insert(relative, Source::Text(safe));
         }
-        let manifest = scratch_manifest(&manifest, &members)
-            .context("could not adapt the workspace's Cargo.toml for grading")?;
-        files.insert(PathBuf::from("Cargo.toml"), Source::Text(manifest));
+        let adapt = |members: &[String]| {
+            scratch_manifest(&manifest, members)
+                .context("could not adapt the workspace's Cargo.toml for grading")
+        };
+        let all = adapt(&members)?;
+        files.insert(PathBuf::from("Cargo.toml"), Source::Text(all));
+        let manifests = Path::new(MANIFESTS_DIR);
+        files.insert(manifests.join("tests.toml"), Source::Text(adapt(&[])?));
+        for member in &members {
+            let n = member.trim_start_matches(&format!("{GRADE_DIR}/perf/lesson"));
+            files.insert(
+                manifests.join(format!("perf{n}.toml")),
+                Source::Text(adapt(std::slice::from_ref(member))?),
+            );
+        }
         Ok(Self {
             dir: dir.to_owned(),
             mirror,
@@ -134,49 +164,41 @@ impl Scratch {
         changed.retain(|path| path != Path::new("Cargo.lock"));
         Ok(changed)
     }
-
-    /// A fresh directory for one run, the only place the run may write.
-    pub fn run_dir(&self) -> PathBuf {
-        self.dir.join(GRADE_DIR).join("run")
-    }
 }
 
-/// A lesson crate's manifest with the version `VERSION+grade.<tag>` (the crate's own version,
-/// or the workspace's when it inherits it).
-fn tagged_manifest(text: &str, workspace_manifest: &str, tag: &str) -> Result<String> {
+/// A lesson crate's manifest with `unsafe_code = "forbid"` among its lints: the workspace's
+/// lints copied in when it inherits them (`[lints] workspace = true` cannot be added to).
+fn forbid_unsafe(text: &str, workspace_manifest: &str) -> Result<String> {
     let mut manifest: toml::Table = toml::from_str(text)?;
-    let Some(package) = manifest.get_mut("package").and_then(|p| p.as_table_mut()) else {
-        bail!("it has no [package] table");
+    let inherits = manifest
+        .get("lints")
+        .and_then(|lints| lints.get("workspace"))
+        .and_then(toml::Value::as_bool)
+        == Some(true);
+    let mut lints = if inherits {
+        let workspace: toml::Table = toml::from_str(workspace_manifest)?;
+        workspace
+            .get("workspace")
+            .and_then(|w| w.get("lints"))
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default()
+    } else {
+        manifest
+            .get("lints")
+            .and_then(toml::Value::as_table)
+            .cloned()
+            .unwrap_or_default()
     };
-    let version = match package.get("version") {
-        Some(toml::Value::String(version)) => version.clone(),
-        Some(toml::Value::Table(_)) => {
-            let workspace: toml::Table = toml::from_str(workspace_manifest)?;
-            workspace
-                .get("workspace")
-                .and_then(|w| w.get("package"))
-                .and_then(|p| p.get("version"))
-                .and_then(|v| v.as_str())
-                .context("it inherits the workspace's version, which has none")?
-                .to_owned()
-        }
-        _ => "0.0.0".to_owned(),
+    let rust = lints
+        .entry("rust")
+        .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+    let Some(rust) = rust.as_table_mut() else {
+        bail!("its [lints.rust] is not a table");
     };
-    let base = version.split('+').next().unwrap_or(&version);
-    package.insert(
-        "version".into(),
-        toml::Value::String(format!("{base}+grade.{tag}")),
-    );
+    rust.insert("unsafe_code".into(), toml::Value::String("forbid".into()));
+    manifest.insert("lints".into(), toml::Value::Table(lints));
     Ok(toml::to_string(&manifest)?)
-}
-
-/// A tag for [`Scratch::plan`] from a submission's name: 16 hex digits of its FNV-1a hash,
-/// the same on every run.
-pub fn tag(name: &str) -> String {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
-    });
-    format!("{hash:016x}")
 }
 
 /// The workspace manifest of a scratch copy: the solutions and the tooling are not members,
@@ -223,9 +245,12 @@ fn hidden_shim(n: u32, files: &[PathBuf]) -> Result<String> {
                 file.display()
             );
         }
+        let inside = Path::new(HIDDEN)
+            .join(format!("lesson{n}"))
+            .join(file.file_name().unwrap_or_default());
         modules.push_str(&format!(
             "    #[path = {}]\n    mod {name};\n",
-            rust_string(file)?
+            rust_string(&inside)?
         ));
     }
     Ok(format!(
@@ -268,24 +293,19 @@ mod tests {
     }
 
     #[test]
-    fn each_copy_versions_its_lesson_crates() {
-        let workspace = "[workspace]\n[workspace.package]\nversion = \"2.0.0\"\n";
-        let own = tagged_manifest(
-            "[package]\nname = \"l\"\nversion = \"0.1.0\"\n",
-            workspace,
-            "ab",
-        )
-        .unwrap();
-        assert!(own.contains("version = \"0.1.0+grade.ab\""), "{own}");
-        let inherited = "[package]\nname = \"l\"\nversion.workspace = true\n";
-        let inherited = tagged_manifest(inherited, workspace, "ab").unwrap();
-        assert!(
-            inherited.contains("version = \"2.0.0+grade.ab\""),
-            "{inherited}"
-        );
-        assert_eq!(tag("alice"), tag("alice"));
-        assert_ne!(tag("alice"), tag("bob"));
-        assert_eq!(tag("alice").len(), 16);
+    fn lesson_crates_forbid_unsafe_code() {
+        let workspace = "[workspace]\n[workspace.lints.rust]\nmissing_docs = \"warn\"\n\
+                         [workspace.lints.clippy]\ndbg_macro = \"warn\"\n";
+        let inherited = "[package]\nname = \"l\"\n[lints]\nworkspace = true\n";
+        let out: toml::Table =
+            toml::from_str(&forbid_unsafe(inherited, workspace).unwrap()).unwrap();
+        assert_eq!(out["lints"]["rust"]["unsafe_code"].as_str(), Some("forbid"));
+        assert_eq!(out["lints"]["rust"]["missing_docs"].as_str(), Some("warn"));
+        assert_eq!(out["lints"]["clippy"]["dbg_macro"].as_str(), Some("warn"));
+        assert!(out["lints"].get("workspace").is_none());
+        let own = "[package]\nname = \"l\"\n";
+        let out: toml::Table = toml::from_str(&forbid_unsafe(own, workspace).unwrap()).unwrap();
+        assert_eq!(out["lints"]["rust"]["unsafe_code"].as_str(), Some("forbid"));
     }
 
     #[test]
@@ -293,7 +313,7 @@ mod tests {
         let shim = hidden_shim(2, &[PathBuf::from("/h/lesson2/extra.rs")]).unwrap();
         assert!(shim.contains("extern crate lesson2 as subject;"), "{shim}");
         assert!(
-            shim.contains("#[path = \"/h/lesson2/extra.rs\"]\n    mod extra;"),
+            shim.contains("#[path = \"/grade/hidden/lesson2/extra.rs\"]\n    mod extra;"),
             "{shim}"
         );
         assert!(hidden_shim(2, &[PathBuf::from("/h/2-bad.rs")]).is_err());
@@ -341,7 +361,7 @@ mod tests {
             ],
             ..LessonPlan::default()
         };
-        let scratch = Scratch::plan(&root, &base.join("copy"), "t1", &[plan]).unwrap();
+        let scratch = Scratch::plan(&root, &base.join("copy"), &[plan]).unwrap();
         assert!(!scratch.sync().unwrap().is_empty());
         let copy = &scratch.dir;
         let read = |file: &str| fs::read_to_string(copy.join(file)).ok();
@@ -364,8 +384,9 @@ mod tests {
         assert!(
             read("lessons/lesson1/Cargo.toml")
                 .unwrap()
-                .contains("version = \"0.1.0+grade.t1\"")
+                .contains("unsafe_code = \"forbid\"")
         );
+        assert!(read(".grade/manifests/tests.toml").is_some());
 
         assert_eq!(scratch.sync().unwrap(), Vec::<PathBuf>::new());
         fs::write(copy.join("tests/lesson1/main.rs"), "// tampered\n").unwrap();

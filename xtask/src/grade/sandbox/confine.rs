@@ -1,12 +1,22 @@
-//! What a submission's process may do: resource limits, the user it runs as, and where it may
-//! write. [`Confinement::prepare`] does the work that needs the grader (counting processes,
-//! building the Landlock rules); [`Plan::apply`] runs in the forked child right before `exec`.
+//! What a submission's process may do: resource limits, the user bubblewrap starts as, and
+//! the [`View`] of the file system bubblewrap gives it. [`Confinement::prepare`] does the work
+//! that needs the grader (counting processes); [`Plan::apply`] runs in the forked child right
+//! before it `exec`s bubblewrap.
+//!
+//! Landlock, the hand-made layer this sandbox had before bubblewrap, is not applied any more:
+//! a Landlock domain forbids the mounts bubblewrap makes, so it could only be entered inside
+//! the sandbox, where the mount namespace already shows nothing but what the run may read and
+//! nothing writable but its own tmpfs (or, for a build, its own target directory), the network
+//! namespace has no interface, and the PID namespace hides every other process. It would add
+//! nothing there. The resource limits stay: namespaces do not bound CPU, memory, tasks or the
+//! size of one file.
 
 use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+use std::os::fd::RawFd;
 use std::path::PathBuf;
 
-use super::{landlock, procs};
+use super::bwrap::View;
+use super::procs;
 
 /// Resource limits for a submission's processes (each one of them; children inherit them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,22 +37,15 @@ pub struct Limits {
 pub struct Confinement {
     /// The resource limits.
     pub limits: Limits,
-    /// Run as this user and group (uid, gid) instead of the grader's; only root can.
+    /// Start bubblewrap as this user and group (uid, gid) instead of the grader's; only root
+    /// can. A test run always has one when the grader is root: bubblewrap started by root
+    /// would map the run's user to the real root, and a process could then open its own
+    /// memory through `/proc` however it was started.
     pub user: Option<(u32, u32)>,
-    /// The one directory the run may write below (with Landlock).
-    pub writable: PathBuf,
-    /// The directories besides `writable` and the system's that the run may read and execute
-    /// from (with Landlock): the scratch copy and the build.
-    pub readable: Vec<PathBuf>,
-    /// Whether to use Landlock when the kernel has it.
-    pub landlock: bool,
-}
-
-/// A confinement made ready for one spawn: owns the Landlock ruleset until the child has it.
-#[derive(Debug)]
-pub struct Prepared {
-    ruleset: Option<OwnedFd>,
-    plan: Plan,
+    /// The bubblewrap program.
+    pub bwrap: PathBuf,
+    /// What the process sees.
+    pub view: View,
 }
 
 /// Everything the child needs, as plain values, so applying it allocates nothing.
@@ -51,17 +54,11 @@ pub struct Plan {
     limits: Limits,
     processes: u64,
     user: Option<(u32, u32)>,
-    ruleset: Option<RawFd>,
 }
 
 impl Confinement {
-    /// Builds the Landlock rules and works out the process limit.
-    pub fn prepare(&self) -> io::Result<Prepared> {
-        let ruleset = if self.landlock {
-            landlock::ruleset(&self.writable, &self.readable)?
-        } else {
-            None
-        };
+    /// Works out the process limit.
+    pub fn prepare(&self) -> io::Result<Plan> {
         // RLIMIT_NPROC counts every task of the user, so the limit is on top of what the
         // user runs already (for the grader's own user, that includes the grader).
         // SAFETY: getuid has no preconditions.
@@ -69,44 +66,33 @@ impl Confinement {
             .user
             .map_or_else(|| unsafe { libc::getuid() }, |(uid, _)| uid);
         let processes = procs::tasks_of_user(uid) + self.limits.processes;
-        let plan = Plan {
+        Ok(Plan {
             limits: self.limits,
             processes,
             user: self.user,
-            ruleset: ruleset.as_ref().map(AsRawFd::as_raw_fd),
-        };
-        Ok(Prepared { ruleset, plan })
-    }
-}
-
-impl Prepared {
-    /// What the child applies.
-    pub fn plan(&self) -> Plan {
-        debug_assert_eq!(
-            self.plan.ruleset,
-            self.ruleset.as_ref().map(AsRawFd::as_raw_fd)
-        );
-        self.plan
+        })
     }
 }
 
 impl Plan {
     /// Applies the confinement to the calling process. Meant for `pre_exec`: only system
-    /// calls, no allocation. Order matters: limits and Landlock first, while the process may
-    /// still do everything, then the user, then the parent-death signal (a change of user
-    /// clears it).
-    pub fn apply(&self) -> io::Result<()> {
+    /// calls, no allocation. Order matters: limits first, while the process may still do
+    /// everything, then the user, then the parent-death signal (a change of user clears it).
+    /// `keep` are descriptors bubblewrap must inherit ([`View::fds`]).
+    pub fn apply(&self, keep: &[RawFd]) -> io::Result<()> {
         let limits = self.limits;
         set_limit(libc::RLIMIT_CPU, limits.cpu_seconds)?;
         set_limit(libc::RLIMIT_AS, limits.address_space)?;
         set_limit(libc::RLIMIT_NPROC, self.processes)?;
         set_limit(libc::RLIMIT_FSIZE, limits.file_size)?;
         set_limit(libc::RLIMIT_CORE, 0)?;
-        if let Some(ruleset) = self.ruleset {
-            landlock::restrict_self(ruleset)?;
-        }
         // SAFETY: each call takes integers only and affects this (single-threaded) child.
         unsafe {
+            for &fd in keep {
+                if libc::fcntl(fd, libc::F_SETFD, 0) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
             if let Some((uid, gid)) = self.user {
                 if libc::setgroups(0, std::ptr::null()) != 0
                     || libc::setgid(gid) != 0
@@ -115,7 +101,7 @@ impl Plan {
                     return Err(io::Error::last_os_error());
                 }
             }
-            // If the grader dies, the run dies with it.
+            // If the grader dies, bubblewrap dies with it, and with bubblewrap the whole run.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
                 return Err(io::Error::last_os_error());
             }

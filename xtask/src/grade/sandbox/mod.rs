@@ -1,13 +1,16 @@
 //! Running a program for the grader: in its own process group, with a wall-clock limit,
-//! bounded output, and (for a submission's code) resource limits, another user and Landlock.
+//! bounded output, and (for a submission's code and for builds) inside bubblewrap, with
+//! resource limits and, when the grader is root, as another user ([`confine`], [`bwrap`]).
 //!
-//! After every run, whatever it started is killed: its process group first, then every
-//! descendant of the grader, which finds processes that left the group because the grader is
-//! their subreaper ([`procs`]). So no process of a submission outlives its run.
+//! After every run, whatever it started is killed. Inside bubblewrap the run has a PID
+//! namespace of its own, so bubblewrap's end (it is the namespace's init) kills everything in
+//! it; as a second layer, the run's process group is killed, then every descendant of the
+//! grader, which finds processes that left the group because the grader is their subreaper
+//! ([`procs`]). So no process of a submission outlives its run.
 
+mod bwrap;
 mod capture;
 mod confine;
-mod landlock;
 mod procs;
 
 use std::ffi::OsString;
@@ -24,8 +27,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+pub use bwrap::{Mount, View};
 pub use capture::Capture;
-pub use confine::{Confinement, Limits, Prepared};
+pub use confine::{Confinement, Limits};
 pub use procs::become_subreaper;
 
 /// How long the grader waits for the output pipes to close once the run is over.
@@ -36,15 +40,16 @@ const POLL: Duration = Duration::from_millis(20);
 /// One program to run.
 #[derive(Debug, Clone)]
 pub struct Job {
-    /// The program.
+    /// The program (inside the sandbox's [`View`], when there is a confinement).
     pub program: PathBuf,
     /// Its arguments.
     pub args: Vec<OsString>,
-    /// Its working directory.
+    /// Its working directory (with a confinement: the view's `chdir` counts instead).
     pub dir: PathBuf,
     /// Its whole environment: nothing of the grader's is passed on unless it is here.
     pub env: Vec<(OsString, OsString)>,
-    /// Limits for a submission's code; `None` for the grader's own tools (cargo).
+    /// Bubblewrap and limits, for a submission's code and for builds; `None` runs the program
+    /// as it is (the grader's own probes).
     pub confinement: Option<Confinement>,
     /// The wall-clock limit.
     pub timeout: Duration,
@@ -55,7 +60,8 @@ pub struct Job {
     /// A pipe on the child's file descriptor 3, for the trusted code of the run.
     pub channel: Option<Channel>,
     /// Whether the run sees a `/proc` (lessons 3 and 4 read thread states there); without one,
-    /// no code in the run can reach a file descriptor it was not handed.
+    /// no code in the run can reach a file descriptor it was not handed. With a confinement,
+    /// its view's `proc` is set from this.
     pub proc: bool,
 }
 
@@ -137,10 +143,25 @@ enum Stream {
 
 /// Runs `job` to its end (or its limit), then kills everything it left behind.
 pub fn run(job: &Job) -> Result<Finished> {
-    let mut command = Command::new(&job.program);
+    let mut command = match &job.confinement {
+        Some(confinement) => {
+            let mut view = confinement.view.clone();
+            view.proc = job.proc;
+            let mut command = Command::new(&confinement.bwrap);
+            command
+                .args(view.args())
+                .arg(&job.program)
+                .args(&job.args)
+                .current_dir("/");
+            command
+        }
+        None => {
+            let mut command = Command::new(&job.program);
+            command.args(&job.args).current_dir(&job.dir);
+            command
+        }
+    };
     command
-        .args(&job.args)
-        .current_dir(&job.dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -148,7 +169,7 @@ pub fn run(job: &Job) -> Result<Finished> {
     command
         .env_clear()
         .envs(job.env.iter().map(|(key, value)| (key, value)));
-    let prepared = match &job.confinement {
+    let plan = match &job.confinement {
         Some(confinement) => Some(confinement.prepare().with_context(|| {
             format!(
                 "could not prepare the sandbox for {}",
@@ -157,16 +178,20 @@ pub fn run(job: &Job) -> Result<Finished> {
         })?),
         None => None,
     };
+    let keep: Vec<RawFd> = job
+        .confinement
+        .as_ref()
+        .map(|confinement| confinement.view.fds())
+        .unwrap_or_default();
     let pipe = job.channel.as_ref().map(open_channel).transpose()?;
     let child_end = pipe.as_ref().map(|(child, _)| child.as_raw_fd());
-    let plan = prepared.as_ref().map(Prepared::plan);
     if plan.is_some() || child_end.is_some() {
-        // SAFETY: the closure only makes system calls (no allocation), which is what a forked
-        // child of a multi-threaded process may do.
+        // SAFETY: the closure only makes system calls (no allocation: `keep` is the closure's own),
+        // which is what a forked child of a multi-threaded process may do.
         unsafe {
             command.pre_exec(move || {
                 if let Some(plan) = plan {
-                    plan.apply()?;
+                    plan.apply(&keep)?;
                 }
                 if let Some(fd) = child_end {
                     put_on_channel_fd(fd)?;
@@ -175,6 +200,19 @@ pub fn run(job: &Job) -> Result<Finished> {
             });
         }
     }
+    let program_name = job
+        .program
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let confined = job.confinement.is_some();
+    let leftovers = |except: Option<i32>| {
+        if confined {
+            procs::sandbox_leftovers(&program_name)
+        } else {
+            procs::living_descendants(except).len()
+        }
+    };
     let started = Instant::now();
     let mut child = command.spawn().with_context(|| {
         format!(
@@ -183,8 +221,7 @@ pub fn run(job: &Job) -> Result<Finished> {
             job.dir.display()
         )
     })?;
-    // The child holds the Landlock ruleset and its end of the channel now.
-    drop(prepared);
+    // The child holds its end of the channel now.
     let channel_reader = match pipe {
         Some((child, ours)) => {
             drop(child);
@@ -233,13 +270,13 @@ pub fn run(job: &Job) -> Result<Finished> {
             .context("could not wait for a run to end")?
         {
             // Whatever it started and left running counts before the group is killed.
-            let leftovers = procs::living_descendants(None).len();
+            let leftovers = leftovers(None);
             break (ending_of(status), leftovers);
         }
         let now = Instant::now();
         let stalled = job.stall.is_some_and(|stall| now >= last_output + stall);
         if now >= deadline || stalled {
-            let leftovers = procs::living_descendants(Some(group)).len();
+            let leftovers = leftovers(Some(group));
             procs::kill_group(group);
             let _ = child.wait();
             let ending = if now >= deadline {
@@ -388,9 +425,4 @@ pub fn signal_name(signal: i32) -> String {
 pub fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() == 0 }
-}
-
-/// Whether the kernel offers Landlock.
-pub fn landlock_available() -> bool {
-    landlock::abi().is_some()
 }

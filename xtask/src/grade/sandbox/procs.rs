@@ -82,6 +82,28 @@ pub fn living_descendants(except: Option<i32>) -> Vec<i32> {
         .collect()
 }
 
+/// The processes a sandboxed run left running: the grader's living descendants, less
+/// bubblewrap's own (they are named `bwrap`) and the run's program itself (`program`, as the
+/// kernel names it, a child of bubblewrap), which may still be on its way out when bubblewrap
+/// reports its end.
+pub fn sandbox_leftovers(program: &str) -> usize {
+    let me = std::process::id() as i32;
+    let name: String = program.chars().take(15).collect();
+    let comm = |pid: i32| {
+        fs::read_to_string(format!("/proc/{pid}/comm"))
+            .map(|text| text.trim_end().to_owned())
+            .unwrap_or_default()
+    };
+    descendants_of(me, &processes())
+        .into_iter()
+        .filter(|entry| !entry.zombie)
+        .filter(|entry| {
+            let own = comm(entry.pid);
+            own != "bwrap" && !(own == name && comm(entry.parent) == "bwrap")
+        })
+        .count()
+}
+
 /// Kills every descendant of this process and reaps them, until none is left or
 /// [`SWEEP_LIMIT`] passes. Gives the number still alive at the end (0 when the sweep worked).
 pub fn sweep() -> usize {
