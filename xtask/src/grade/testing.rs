@@ -458,7 +458,8 @@ fn judge(
             names: Some(&names),
             mode: Mode::Together,
         };
-        let reading = exec(request, *budget, stall)?;
+        // Like the first run: no test's result is printed before it ends, so no stall limit.
+        let reading = exec(request, limits.timeout().min(*budget), None)?;
         spend(budget, &reading);
         settle(&reading, &names, verdicts);
         alone.extend(without_verdict(&names, verdicts));
