@@ -1,12 +1,17 @@
 //! `cargo xtask grade` on hostile submissions (xtask/tests/fixtures/lesson1/): each gets its
 //! status and a clear message without hanging the grader, no process of theirs survives, the
-//! instructor's tree is unchanged, and the submission after them is graded normally.
+//! instructor's tree is unchanged, nothing they wrote is left on disk or in shared memory, none
+//! of the host's listeners hears from them, and the submission after them is graded normally.
 
 mod common;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fs;
+use std::net::{TcpListener, UdpSocket};
+use std::os::linux::net::SocketAddrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::{SocketAddr, UnixDatagram, UnixListener};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -15,6 +20,15 @@ use serde_json::Value;
 
 /// The marker of the sleepers the many_processes fixture starts.
 const SLEEPER: &str = "3600.4242";
+/// The world-writable file the shared_places fixture tries to write.
+const SHM_FILE: &str = "/dev/shm/grade-fixture-shm";
+/// Where the network fixture sends: UDP and TCP on this address...
+const NET_ADDRESS: &str = "127.0.0.1:47474";
+/// ...a Unix datagram socket and a Unix stream socket at these paths...
+const UNIX_DATAGRAM: &str = "/tmp/grade-fixture.sock";
+const UNIX_STREAM: &str = "/tmp/grade-fixture-stream.sock";
+/// ...and a Unix datagram socket with this abstract name.
+const ABSTRACT: &[u8] = b"grade-fixture";
 
 /// What a fixture's `expect.toml` says its grade must be.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -34,8 +48,6 @@ struct Expected {
     every_failure: Vec<String>,
     /// Text some failed test's name and message hold.
     some_failure: Vec<String>,
-    /// Checked only where the kernel has Landlock.
-    landlock_only: bool,
     /// Instead of code: `lessons/lesson1` is a symbolic link to this path of the instructor's.
     lesson_link: Option<PathBuf>,
 }
@@ -207,6 +219,109 @@ fn breaches(scratch: &Path) -> Vec<PathBuf> {
     found
 }
 
+/// The host's listeners the network fixture aims at, all non-blocking.
+struct Listeners {
+    udp: UdpSocket,
+    tcp: TcpListener,
+    datagram: UnixDatagram,
+    stream: UnixListener,
+    abstract_datagram: UnixDatagram,
+}
+
+impl Listeners {
+    fn start() -> Self {
+        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+            let _ = fs::remove_file(path);
+        }
+        let listeners = Self {
+            udp: UdpSocket::bind(NET_ADDRESS).unwrap(),
+            tcp: TcpListener::bind(NET_ADDRESS).unwrap(),
+            datagram: UnixDatagram::bind(UNIX_DATAGRAM).unwrap(),
+            stream: UnixListener::bind(UNIX_STREAM).unwrap(),
+            abstract_datagram: UnixDatagram::bind_addr(
+                &SocketAddr::from_abstract_name(ABSTRACT).unwrap(),
+            )
+            .unwrap(),
+        };
+        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+            fs::set_permissions(path, fs::Permissions::from_mode(0o777)).unwrap();
+        }
+        listeners.udp.set_nonblocking(true).unwrap();
+        listeners.tcp.set_nonblocking(true).unwrap();
+        listeners.datagram.set_nonblocking(true).unwrap();
+        listeners.stream.set_nonblocking(true).unwrap();
+        listeners.abstract_datagram.set_nonblocking(true).unwrap();
+        listeners
+    }
+
+    /// What reached them.
+    fn heard(&self) -> Vec<String> {
+        let mut heard = Vec::new();
+        let mut buffer = [0; 4096];
+        while let Ok(read) = self.udp.recv(&mut buffer) {
+            heard.push(format!("UDP: {}", String::from_utf8_lossy(&buffer[..read])));
+        }
+        while let Ok((_, from)) = self.tcp.accept() {
+            heard.push(format!("TCP from {from}"));
+        }
+        while let Ok(read) = self.datagram.recv(&mut buffer) {
+            heard.push(format!("Unix: {}", String::from_utf8_lossy(&buffer[..read])));
+        }
+        while self.stream.accept().is_ok() {
+            heard.push("a Unix stream connection".to_owned());
+        }
+        while let Ok(read) = self.abstract_datagram.recv(&mut buffer) {
+            heard.push(format!("abstract: {}", String::from_utf8_lossy(&buffer[..read])));
+        }
+        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+            let _ = fs::remove_file(path);
+        }
+        heard
+    }
+}
+
+/// The System V shared memory segments of this machine, one line each.
+fn sysv_segments() -> Vec<String> {
+    fs::read_to_string("/proc/sysvipc/shm")
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// What grading left under target/xtask/grade*: run directories (there should be none: runs
+/// write only to tmpfs) and files larger than a few MiB in the scratch copies. The documented
+/// caches (each copy, each submission's target directory, the class's dependency cache) are
+/// expected; a run's writes are not.
+fn left_on_disk() -> Vec<String> {
+    let mut found = Vec::new();
+    let xtask = root().join("target/xtask");
+    fn walk(dir: &Path, found: &mut Vec<String>, in_copies: bool) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let Ok(meta) = fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                if path.ends_with(".grade/run") || path.ends_with("fill") {
+                    found.push(format!("a run's directory: {}", path.display()));
+                }
+                walk(&path, found, in_copies);
+            } else if in_copies && meta.len() > 8 << 20 {
+                found.push(format!("{}: {} bytes", path.display(), meta.len()));
+            }
+        }
+    }
+    for entry in fs::read_dir(&xtask).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("grade") && name != "grade-tests" {
+            walk(&entry.path(), &mut found, name == "grade");
+        }
+    }
+    found
+}
+
 #[test]
 fn hostile_submissions_get_their_status_and_are_contained() {
     let _alone = one_at_a_time();
@@ -220,10 +335,14 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     common::submission_from_solutions(&class.join("z_complete"), &[1]);
     let config = common::config(
         &work,
-        "[limits]\ntimeout_s = 20\ntest_timeout_s = 5\nrerun_budget_s = 60\n\
+        "[limits]\ntimeout_s = 20\ntest_timeout_s = 5\nrerun_budget_s = 60\ndisk_mib = 64\n\
          [performance]\nenabled = false\n",
     );
     let before = instructor_files();
+    fs::write(SHM_FILE, "").unwrap();
+    fs::set_permissions(SHM_FILE, fs::Permissions::from_mode(0o666)).unwrap();
+    let segments = sysv_segments();
+    let listeners = Listeners::start();
     let graded = grade(&[
         OsStr::new("--class"),
         class.as_os_str(),
@@ -249,12 +368,19 @@ fn hostile_submissions_get_their_status_and_are_contained() {
             (report["submission"].as_str().unwrap().to_owned(), lesson)
         })
         .collect();
-    let landlock = graded.stderr.contains("Landlock confines");
     for (case, expected) in &cases {
-        if landlock || !expected.landlock_only {
-            check(case, expected, &reports[case.as_str()]);
-        }
+        check(case, expected, &reports[case.as_str()]);
     }
+    assert_eq!(listeners.heard(), Vec::<String>::new(), "the network got through");
+    let shm = fs::read_to_string(SHM_FILE).unwrap();
+    let _ = fs::remove_file(SHM_FILE);
+    assert_eq!(shm, "", "a run wrote the host's {SHM_FILE}");
+    assert_eq!(
+        sysv_segments(),
+        segments,
+        "a System V segment outlived grading"
+    );
+    assert_eq!(left_on_disk(), Vec::<String>::new(), "grading left files behind");
     assert_eq!(sleepers(), 0, "sleepers survived grading");
     let scratch = root().join("target/xtask/grade/writes_outside");
     assert_eq!(

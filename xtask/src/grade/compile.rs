@@ -168,6 +168,8 @@ enum Manifest {
 impl Cargo {
     /// Builds the integration tests of `package` (`cargo test --no-run --test '*'`): the
     /// instructor's suites and the hidden tests, never unit tests a submission wrote in `src/`.
+    /// The executables are the test binaries (kind `test`) and the programs the tests run
+    /// (`CARGO_BIN_EXE_…`, kind `bin`).
     pub fn tests(&self, package: &str) -> Result<Built> {
         self.tests_of(&[package])
     }
@@ -179,17 +181,7 @@ impl Cargo {
             args.extend(["-p", package]);
         }
         args.extend(["--test", "*"]);
-        let built = self.build(&args, Manifest::Tests)?;
-        // Binaries the tests need (`CARGO_BIN_EXE_…`) are reported too; only tests run.
-        Ok(match built {
-            Built::Ok(executables) => Built::Ok(
-                executables
-                    .into_iter()
-                    .filter(|e| e.kind.iter().any(|k| k == "test"))
-                    .collect(),
-            ),
-            failed => failed,
-        })
+        self.build(&args, Manifest::Tests)
     }
 
     /// Builds the binary of `package` with optimizations (a performance runner,
@@ -226,7 +218,7 @@ impl Cargo {
                 size: 1 << 20,
             });
         for (host, name) in &build.cargo_home {
-            view = view.with(ro(host, &Path::new(CARGO_HOME).join(name)));
+            view = view.with(ro(host, Path::new(CARGO_HOME).join(name)));
         }
         let (manifest_file, lock_name) = match manifest {
             Manifest::Tests => ("tests.toml".to_owned(), "tests.lock".to_owned()),
@@ -249,8 +241,8 @@ impl Cargo {
         view = view
             .with(ro(&self.workspace, workspace))
             .with(ro(
-                &self.workspace.join(MANIFESTS_DIR).join(manifest_file),
-                &workspace.join("Cargo.toml"),
+                self.workspace.join(MANIFESTS_DIR).join(manifest_file),
+                workspace.join("Cargo.toml"),
             ))
             .with(Mount::Writable {
                 source: lock,
@@ -270,12 +262,22 @@ impl Cargo {
                 let instructor = Path::new(INSTRUCTOR);
                 view = view.with(ro(
                     &build.instructor_manifest,
-                    &instructor.join("Cargo.toml"),
+                    instructor.join("Cargo.toml"),
                 ));
+                // The course's public tests/, which a reference may include from (lesson 3's
+                // documents itself with tests/lesson3/rejected.md).
+                if let Some(tests) = build
+                    .instructor_manifest
+                    .parent()
+                    .map(|root| root.join("tests"))
+                    .filter(|tests| tests.is_dir())
+                {
+                    view = view.with(ro(tests, instructor.join("tests")));
+                }
                 if let Some((_, reference)) = self.references.iter().find(|(k, _)| *k == n) {
                     view = view.with(ro(
                         reference,
-                        &instructor.join(format!("solutions/lesson{n}")),
+                        instructor.join(format!("solutions/lesson{n}")),
                     ));
                 }
             }
@@ -388,6 +390,15 @@ impl Cargo {
                 })
                 .collect(),
         ))
+    }
+
+    /// Where a file of the target directory is inside a build's sandbox (where a test
+    /// binary expects a program of `CARGO_BIN_EXE_…`).
+    pub fn inside(&self, path: &Path) -> PathBuf {
+        match path.strip_prefix(&self.target_dir) {
+            Ok(rest) => Path::new(TARGET).join(rest),
+            Err(_) => path.to_owned(),
+        }
     }
 
     /// A path cargo reported from inside its sandbox, on the host.
@@ -607,6 +618,8 @@ pub fn seed(cache: &Path, target: &Path, keep_out: &dyn Fn(&str) -> bool) -> Res
                 let name = entry.file_name();
                 let Some(text) = name.to_str() else { continue };
                 if keep_out(unit_name(text)) {
+                    // Seeded by an earlier grader that shared it: the submission's own now.
+                    unlink_shared(&entry.path(), &to.join(&name));
                     continue;
                 }
                 linked += link_tree(&entry.path(), &to.join(&name))?;
@@ -624,6 +637,20 @@ pub fn unit_name(file: &str) -> &str {
     stem.strip_prefix("lib").unwrap_or(stem)
 }
 
+/// Removes the files of `to` that are hard links to those of `from`.
+fn unlink_shared(from: &Path, to: &Path) {
+    let (Ok(ours), Ok(theirs)) = (fs::symlink_metadata(from), fs::symlink_metadata(to)) else {
+        return;
+    };
+    if ours.is_dir() && theirs.is_dir() {
+        for entry in fs::read_dir(from).into_iter().flatten().flatten() {
+            unlink_shared(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else if ours.is_file() && ours.ino() == theirs.ino() && ours.dev() == theirs.dev() {
+        let _ = fs::remove_file(to);
+    }
+}
+
 fn link_tree(from: &Path, to: &Path) -> Result<usize> {
     let meta = fs::symlink_metadata(from)?;
     if meta.is_dir() {
@@ -633,7 +660,15 @@ fn link_tree(from: &Path, to: &Path) -> Result<usize> {
             linked += link_tree(&entry.path(), &to.join(entry.file_name()))?;
         }
         Ok(linked)
-    } else if meta.is_file() && fs::symlink_metadata(to).is_err() {
+    } else if meta.is_file() {
+        match fs::symlink_metadata(to) {
+            // Already this very file.
+            Ok(there) if there.ino() == meta.ino() && there.dev() == meta.dev() => return Ok(0),
+            // A link to an older build of the cache's unit, or a copy: the cache's is fresh.
+            Ok(_) => fs::remove_file(to)
+                .with_context(|| format!("could not replace {}", to.display()))?,
+            Err(_) => {}
+        }
         fs::hard_link(from, to)
             .with_context(|| format!("could not link {} to {}", from.display(), to.display()))?;
         Ok(1)
@@ -642,9 +677,10 @@ fn link_tree(from: &Path, to: &Path) -> Result<usize> {
     }
 }
 
-/// Makes every file of the class cache read-only, so a build that shares it through hard
-/// links cannot change it.
-pub fn freeze(cache: &Path) {
+/// Makes every file of the class cache's units read-only (`writable` false), so a build that
+/// shares them through hard links cannot change them, or writable again for the cache's own
+/// build, which may have to redo a unit (cargo rewrites some files in place).
+pub fn freeze(cache: &Path, writable: bool) {
     let mut stack: Vec<PathBuf> = ["debug", "release"]
         .iter()
         .flat_map(|profile| {
@@ -657,7 +693,11 @@ pub fn freeze(cache: &Path) {
             if meta.is_dir() {
                 stack.push(entry.path());
             } else {
-                let mode = meta.permissions().mode() & !0o222;
+                let mode = if writable {
+                    meta.permissions().mode() | 0o200
+                } else {
+                    meta.permissions().mode() & !0o222
+                };
                 let _ = fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode));
             }
         }

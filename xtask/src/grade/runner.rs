@@ -45,6 +45,9 @@ pub struct Runner<'a> {
     pub sandboxing: &'a Sandboxing,
     /// The configured limits.
     pub limits: &'a LimitsConfig,
+    /// Programs the lesson's tests start by the path they were compiled with
+    /// (`CARGO_BIN_EXE_…`): (host file, path inside), each there as a copy of mode 0111.
+    pub companions: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Runner<'_> {
@@ -70,16 +73,13 @@ impl Runner<'_> {
         channel: Option<Channel>,
         proc: bool,
     ) -> Result<Finished> {
-        let file = File::open(program)
-            .with_context(|| format!("could not open {} to run it", program.display()))?;
-        let size = file.metadata()?.len();
-        let fd = high_fd(&file.into())?;
+        let (fd, size) = open_high(program)?;
         let name = program
             .file_name()
             .with_context(|| format!("{} names no file", program.display()))?;
         let inside = Path::new(BIN_DIR).join(name);
         let disk = self.sandboxing.disk;
-        let view = View {
+        let mut view = View {
             chdir: RUN_DIR.into(),
             ..View::system(proc, disk)
         }
@@ -93,6 +93,17 @@ impl Runner<'_> {
             mode: 0o111,
             size,
         });
+        let mut fds = vec![fd];
+        for (host, inside) in &self.companions {
+            let (fd, size) = open_high(host)?;
+            view = view.with(Mount::File {
+                fd: fd.as_raw_fd(),
+                dest: inside.clone(),
+                mode: 0o111,
+                size,
+            });
+            fds.push(fd);
+        }
         let job = Job {
             program: inside,
             args: args.iter().map(OsString::from).collect(),
@@ -118,7 +129,7 @@ impl Runner<'_> {
             proc,
         };
         let finished = sandbox::run(&job);
-        drop(fd);
+        drop(fds);
         finished
     }
 
@@ -162,6 +173,14 @@ impl Runner<'_> {
     }
 }
 
+/// `program` open for the sandbox ([`high_fd`]), and its size.
+fn open_high(program: &Path) -> Result<(OwnedFd, u64)> {
+    let file = File::open(program)
+        .with_context(|| format!("could not open {} to run it", program.display()))?;
+    let size = file.metadata()?.len();
+    Ok((high_fd(&file.into())?, size))
+}
+
 /// A duplicate of `fd` numbered 10 or above, closed on `exec` (the sandbox opens it for
 /// bubblewrap alone), so it can never be the channel's descriptor 3.
 fn high_fd(fd: &OwnedFd) -> Result<OwnedFd> {
@@ -198,6 +217,7 @@ mod tests {
         let runner = Runner {
             sandboxing: &sandboxing,
             limits: &limits,
+            companions: Vec::new(),
         };
         let overflow =
             "\nthread 'suite::x' has overflowed its stack\nfatal runtime error: stack overflow\n";
@@ -213,5 +233,79 @@ mod tests {
             runner.crash(libc::SIGSEGV, "\nlast words\n\n"),
             "killed by SIGSEGV: last words"
         );
+    }
+
+    /// Runs `script` with `sh` in the sandbox, as a test binary would run; `None` where this
+    /// machine has no working bubblewrap (the integration tests need one; unit tests say so).
+    fn in_sandbox(script: &str, channel: Option<Channel>, proc: bool) -> Option<Finished> {
+        let Ok(bwrap) = crate::system::bubblewrap(false) else {
+            eprintln!("no bubblewrap here: the sandbox itself is not tried");
+            return None;
+        };
+        let limits = LimitsConfig::default();
+        let sandboxing = Sandboxing {
+            limits: Limits {
+                cpu_seconds: 10,
+                address_space: 1 << 30,
+                processes: 64,
+                file_size: 1 << 20,
+            },
+            user: sandbox::is_root().then_some((65534, 65534)),
+            bwrap,
+            disk: 1 << 20,
+        };
+        let runner = Runner {
+            sandboxing: &sandboxing,
+            limits: &limits,
+            companions: Vec::new(),
+        };
+        let sh = Path::new("/bin/sh");
+        let run = runner
+            .sandboxed_with(
+                sh,
+                &["-c", script],
+                Duration::from_secs(20),
+                None,
+                channel,
+                proc,
+            )
+            .unwrap();
+        Some(run)
+    }
+
+    #[test]
+    fn a_run_sees_only_its_view() {
+        let script = "echo home=$HOME; cd /grade/run && echo here=$(pwd); \
+                      ls /etc; ls /grade; ls /proc >/dev/null 2>&1 && echo proc; \
+                      cat /grade/bin/sh >/dev/null 2>&1 || echo unreadable; \
+                      head -c 2000000 /dev/zero > /grade/run/big 2>/dev/null || echo full; \
+                      echo secret >&3; cat <&3 2>/dev/null; \
+                      (echo x > /dev/udp/127.0.0.1/9) 2>/dev/null; exit 7";
+        let Some(run) = in_sandbox(script, Some(Channel::Take), false) else {
+            return;
+        };
+        let out = run.stdout.text();
+        assert_eq!(
+            run.ending,
+            sandbox::Ending::Exited(7),
+            "{out}{}",
+            run.stderr.text()
+        );
+        assert!(out.contains("home=/grade/run\nhere=/grade/run\n"), "{out}");
+        assert!(out.contains("ld.so.cache"), "{out}");
+        assert!(!out.contains("passwd"), "{out}");
+        assert!(out.contains("bin\nrun\n"), "{out}");
+        assert!(!out.contains("proc"), "{out}");
+        assert!(out.contains("unreadable"), "{out}");
+        assert!(out.contains("full"), "{out}");
+        assert_eq!(run.channel.text(), "secret\n");
+        let Some(given) = in_sandbox(
+            "cat <&3; ls /proc/self >/dev/null && echo proc",
+            Some(Channel::Give(b"key".to_vec())),
+            true,
+        ) else {
+            return;
+        };
+        assert_eq!(given.stdout.text(), "keyproc\n", "{}", given.stderr.text());
     }
 }

@@ -68,12 +68,19 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     // Kept between sessions, so a re-grade rebuilds only what changed: the scratch copies,
     // each submission's own target directory, and the class's dependency cache. Nothing a
     // run writes is on disk: its directories are tmpfs, gone with it.
+    // The one target directory all submissions of a class shared before each had its own:
+    // readable by every run then, so it goes.
+    let legacy = scratch_dir(root).join("grade-target");
+    if legacy.is_dir() {
+        let _ = fs::remove_dir_all(&legacy);
+    }
     let copies = scratch_dir(root).join("grade");
     let targets = scratch_dir(root).join("grade-targets");
     let cache = scratch_dir(root).join("grade-cache");
     for dir in [&copies, &targets, &cache] {
         fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     }
+    let _alone = lock_session(&cache)?;
     let bwrap = crate::system::bubblewrap(true)?;
     sandbox::stop_cleanly_on_interrupt();
     if !sandbox::become_subreaper() {
@@ -136,6 +143,37 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Holds grading in this checkout to one session at a time (two would share the scratch
+/// copies, the targets and the cache): an exclusive lock on a file of the cache, kept until the
+/// returned file is dropped; a second session waits, and says so.
+fn lock_session(cache: &Path) -> Result<fs::File> {
+    use std::os::fd::AsRawFd;
+    let path = cache.join("session.lock");
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("could not open {}", path.display()))?;
+    // SAFETY: flock on a descriptor this function owns.
+    let locked = |flags| unsafe { libc::flock(file.as_raw_fd(), flags) } == 0;
+    if !locked(libc::LOCK_EX | libc::LOCK_NB) {
+        eprintln!(
+            "another `cargo xtask grade` is running in this checkout; waiting for it to end \
+             ({} is locked)",
+            path.display()
+        );
+        if !locked(libc::LOCK_EX) {
+            bail!(
+                "could not lock {}: {}",
+                path.display(),
+                std::io::Error::last_os_error()
+            );
+        }
+    }
+    Ok(file)
+}
+
 /// The lessons to grade: `wanted`, each of which must exist, or all of them.
 fn select(all: &[u32], wanted: &[u32]) -> Result<Vec<u32>> {
     if wanted.is_empty() {
@@ -183,6 +221,7 @@ fn probe(sandboxing: &Sandboxing, config: &Config) -> Result<()> {
     let runner = Runner {
         sandboxing,
         limits: &config.limits,
+        companions: Vec::new(),
     };
     let program = ["/usr/bin/true", "/bin/true"]
         .into_iter()
@@ -304,6 +343,7 @@ impl Session<'_> {
             let scratch = Scratch::plan(self.root, workspace, &plans)?;
             scratch.sync()?;
             let cargo = self.cargo(workspace, &self.cache_target, u64::MAX);
+            compile::freeze(&self.cache_target, true);
             let mut failures = Vec::new();
             let packages: Vec<String> = self
                 .lessons
@@ -320,7 +360,7 @@ impl Session<'_> {
                     failures.extend(errors);
                 }
             }
-            compile::freeze(&self.cache_target);
+            compile::freeze(&self.cache_target, false);
             Ok(failures)
         })();
         let failures = match warmed {
@@ -336,19 +376,37 @@ impl Session<'_> {
         }
     }
 
-    /// Whether a unit of the class cache belongs to a lesson crate (its library, its test
-    /// targets, its performance runner), which each submission compiles itself.
-    fn lesson_unit(&self, name: &str) -> bool {
+    /// Whether a unit of the class cache is one each submission compiles itself: anything of
+    /// a package of the scratch copy's own (the lesson crates, their test targets, the
+    /// performance runners, the course's kits under tests/), whose files every copy writes
+    /// afresh, so cargo would find the cache's build of them stale and rewrite it in place.
+    /// The registry's crates and the reference solutions (read where they are) are shared.
+    fn own_unit(&self, name: &str) -> bool {
         let name = name.replace('-', "_");
-        self.lessons.iter().any(|lesson| {
-            let n = lesson.number;
-            let crate_dir = self.root.join(format!("lessons/lesson{n}"));
-            name == format!("lesson{n}")
-                || name == format!("grade_perf_lesson{n}")
-                || name == HIDDEN_TARGET
-                || crate_dir.join("tests").join(format!("{name}.rs")).is_file()
-                || compile::harnessless_tests(&crate_dir).contains(&name)
-        })
+        let root = self.root;
+        let kits = fs::read_dir(root.join("tests"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                entry.path().join("Cargo.toml").is_file()
+                    && entry.file_name().to_string_lossy().replace('-', "_") == name
+            });
+        kits || name == HIDDEN_TARGET
+            || self.lessons.iter().any(|lesson| {
+                let n = lesson.number;
+                let crate_dir = root.join(format!("lessons/lesson{n}"));
+                let crate_name = format!("lesson{n}");
+                // The library, and binaries named after it (lesson 2's `lesson2-worker`).
+                let of_lesson = name == crate_name
+                    || name
+                        .strip_prefix(&format!("{crate_name}_"))
+                        .is_some_and(|rest| rest != "solution");
+                of_lesson
+                    || name == format!("grade_perf_lesson{n}")
+                    || crate_dir.join("tests").join(format!("{name}.rs")).is_file()
+                    || compile::harnessless_tests(&crate_dir).contains(&name)
+            })
     }
 
     /// Grades every lesson of one submission.
@@ -379,13 +437,12 @@ impl Session<'_> {
         let scratch_name = submission.scratch_name();
         let scratch = Scratch::plan(self.root, &self.copies.join(&scratch_name), &plans)?;
         let target_dir = self.targets.join(&scratch_name);
-        compile::seed(&self.cache_target, &target_dir, &|name| {
-            self.lesson_unit(name)
-        })?;
+        compile::seed(&self.cache_target, &target_dir, &|name| self.own_unit(name))?;
         let cargo = self.cargo(&scratch.dir, &target_dir, self.config.limits.build());
         let runner = Runner {
             sandboxing: &self.sandboxing,
             limits: &self.config.limits,
+            companions: Vec::new(),
         };
         let mut reports: Vec<LessonReport> = Vec::new();
         for (lesson, intake) in self.lessons.iter().zip(intakes) {
@@ -486,7 +543,18 @@ impl Session<'_> {
         };
         let harnessless =
             compile::harnessless_tests(&scratch.dir.join(format!("lessons/lesson{n}")));
-        let binaries: Vec<Binary> = executables
+        let (tests, programs): (Vec<_>, Vec<_>) = executables
+            .into_iter()
+            .partition(|exe| exe.kind.iter().any(|kind| kind == "test"));
+        // The programs the tests start (`CARGO_BIN_EXE_…`), where they were built.
+        let runner = &Runner {
+            companions: programs
+                .iter()
+                .map(|exe| (exe.path.clone(), cargo.inside(&exe.path)))
+                .collect(),
+            ..runner.clone()
+        };
+        let binaries: Vec<Binary> = tests
             .into_iter()
             .filter(|exe| !harnessless.contains(&exe.target))
             .map(|exe| Binary {

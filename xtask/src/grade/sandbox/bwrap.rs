@@ -170,30 +170,50 @@ impl View {
                     push(&[&"--size", &size.max(&1).to_string(), &"--tmpfs", dest]);
                 }
                 Mount::Symlink { target, dest } => push(&[&"--symlink", target, dest]),
-                Mount::File {
-                    fd,
-                    dest,
-                    mode,
-                    size,
-                } => {
-                    let dir = dest.parent().unwrap_or(Path::new("/"));
-                    // Room for the file, rounded up to whole pages, and the directory.
-                    let room = (size + (64 << 10)).next_multiple_of(4096);
-                    push(&[
-                        &"--size",
-                        &room.to_string(),
-                        &"--tmpfs",
-                        &dir,
-                        &"--perms",
-                        &format!("{mode:o}"),
-                        &"--file",
-                        &fd.to_string(),
-                        dest,
-                        &"--remount-ro",
-                        &dir,
-                    ]);
+                // Placed last, a directory at a time.
+                Mount::File { .. } => {}
+            }
+        }
+        let mut dirs: Vec<&Path> = Vec::new();
+        for mount in &self.mounts {
+            if let Mount::File { dest, .. } = mount {
+                let dir = dest.parent().unwrap_or(Path::new("/"));
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
                 }
             }
+        }
+        for dir in dirs {
+            let files: Vec<(RawFd, &PathBuf, u32, u64)> = self
+                .mounts
+                .iter()
+                .filter_map(|mount| match mount {
+                    Mount::File {
+                        fd,
+                        dest,
+                        mode,
+                        size,
+                    } if dest.parent() == Some(dir) => Some((*fd, dest, *mode, *size)),
+                    _ => None,
+                })
+                .collect();
+            // Room for the files, each rounded up to whole pages, and the directory.
+            let room: u64 = files
+                .iter()
+                .map(|(_, _, _, size)| size.next_multiple_of(4096))
+                .sum::<u64>()
+                + (64 << 10);
+            push(&[&"--size", &room.to_string(), &"--tmpfs", &dir]);
+            for (fd, dest, mode, _) in files {
+                push(&[
+                    &"--perms",
+                    &format!("{mode:o}"),
+                    &"--file",
+                    &fd.to_string(),
+                    dest,
+                ]);
+            }
+            push(&[&"--remount-ro", &dir]);
         }
         push(&[&"--remount-ro", &"/", &"--chdir", &self.chdir, &"--"]);
         args
