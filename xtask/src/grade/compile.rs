@@ -659,22 +659,46 @@ fn link_tree(from: &Path, to: &Path) -> Result<usize> {
         for entry in fs::read_dir(from)?.flatten() {
             linked += link_tree(&entry.path(), &to.join(entry.file_name()))?;
         }
-        Ok(linked)
-    } else if meta.is_file() {
-        match fs::symlink_metadata(to) {
-            // Already this very file.
-            Ok(there) if there.ino() == meta.ino() && there.dev() == meta.dev() => return Ok(0),
-            // A link to an older build of the cache's unit, or a copy: the cache's is fresh.
-            Ok(_) => fs::remove_file(to)
-                .with_context(|| format!("could not replace {}", to.display()))?,
-            Err(_) => {}
+        return Ok(linked);
+    }
+    if !meta.is_file() {
+        return Ok(0);
+    }
+    // Small files cargo and rustc rewrite in place when they redo a unit (its fingerprint,
+    // its dep-info) are copied, with the cache's time; outputs, which rustc replaces whole,
+    // are linked.
+    let in_place = meta.len() < 64 << 10
+        && (to.extension().is_some_and(|e| e == "d")
+            || to.components().any(|c| c.as_os_str() == ".fingerprint"));
+    let there = fs::symlink_metadata(to).ok();
+    let same = there.as_ref().is_some_and(|there| {
+        if in_place {
+            there.len() == meta.len() && there.modified().ok() == meta.modified().ok()
+        } else {
+            there.ino() == meta.ino() && there.dev() == meta.dev()
         }
+    });
+    if same {
+        return Ok(0);
+    }
+    if there.is_some() {
+        // An older build of the cache's unit: the cache's is fresh.
+        fs::remove_file(to).with_context(|| format!("could not replace {}", to.display()))?;
+    }
+    if in_place {
+        fs::copy(from, to)
+            .with_context(|| format!("could not copy {} to {}", from.display(), to.display()))?;
+        fs::set_permissions(to, fs::Permissions::from_mode(0o644))?;
+        fs::File::options()
+            .write(true)
+            .open(to)
+            .and_then(|copy| copy.set_modified(meta.modified()?))
+            .with_context(|| format!("could not set the time of {}", to.display()))?;
+    } else {
         fs::hard_link(from, to)
             .with_context(|| format!("could not link {} to {}", from.display(), to.display()))?;
-        Ok(1)
-    } else {
-        Ok(0)
     }
+    Ok(1)
 }
 
 /// Makes every file of the class cache's units read-only (`writable` false), so a build that

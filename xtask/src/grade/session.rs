@@ -376,23 +376,14 @@ impl Session<'_> {
         }
     }
 
-    /// Whether a unit of the class cache is one each submission compiles itself: anything of
-    /// a package of the scratch copy's own (the lesson crates, their test targets, the
-    /// performance runners, the course's kits under tests/), whose files every copy writes
-    /// afresh, so cargo would find the cache's build of them stale and rewrite it in place.
-    /// The registry's crates and the reference solutions (read where they are) are shared.
+    /// Whether a unit of the class cache is one each submission compiles itself: the lesson
+    /// crates, their test targets and binaries, and the performance runners. The registry's
+    /// crates, the course's kits (testkit…, whose files every copy holds with the
+    /// instructor's times) and the reference solutions (read where they are) are shared.
     fn own_unit(&self, name: &str) -> bool {
         let name = name.replace('-', "_");
         let root = self.root;
-        let kits = fs::read_dir(root.join("tests"))
-            .into_iter()
-            .flatten()
-            .flatten()
-            .any(|entry| {
-                entry.path().join("Cargo.toml").is_file()
-                    && entry.file_name().to_string_lossy().replace('-', "_") == name
-            });
-        kits || name == HIDDEN_TARGET
+        name == HIDDEN_TARGET
             || self.lessons.iter().any(|lesson| {
                 let n = lesson.number;
                 let crate_dir = root.join(format!("lessons/lesson{n}"));

@@ -162,7 +162,44 @@ impl Scratch {
     pub fn sync(&self) -> Result<Vec<PathBuf>> {
         let mut changed = self.mirror.sync()?;
         changed.retain(|path| path != Path::new("Cargo.lock"));
+        self.keep_instructor_times()?;
         Ok(changed)
+    }
+
+    /// Gives the copy's files that come from the instructor's tree (not a submission's `src/`)
+    /// their original modification times, so that every copy, and the class cache's, holds
+    /// the course's kits (testkit…) with the same times: cargo then finds the cache's build of
+    /// them fresh in every submission's target directory. A submission's own files keep the
+    /// time they were copied, so a change to them is always rebuilt.
+    fn keep_instructor_times(&self) -> Result<()> {
+        for (relative, source) in &self.mirror.files {
+            let Source::File(original) = source else {
+                continue;
+            };
+            let submitted = relative.starts_with("lessons")
+                && relative
+                    .components()
+                    .nth(2)
+                    .is_some_and(|c| c.as_os_str() == "src");
+            if submitted {
+                continue;
+            }
+            let dest = self.dir.join(relative);
+            let (Ok(from), Ok(to)) = (fs::metadata(original), fs::metadata(&dest)) else {
+                continue;
+            };
+            let (Ok(time), Ok(now)) = (from.modified(), to.modified()) else {
+                continue;
+            };
+            if time != now {
+                fs::File::options()
+                    .write(true)
+                    .open(&dest)
+                    .and_then(|file| file.set_modified(time))
+                    .with_context(|| format!("could not set the time of {}", dest.display()))?;
+            }
+        }
+        Ok(())
     }
 }
 

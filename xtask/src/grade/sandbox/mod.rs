@@ -271,7 +271,7 @@ pub fn run(job: &Job) -> Result<Finished> {
         {
             // Whatever it started and left running counts before the group is killed.
             let leftovers = leftovers(None);
-            break (ending_of(status), leftovers);
+            break (ending_of(status, confined), leftovers);
         }
         let now = Instant::now();
         let stalled = job.stall.is_some_and(|stall| now >= last_output + stall);
@@ -371,7 +371,15 @@ fn put_on_channel_fd(fd: RawFd) -> std::io::Result<()> {
     Ok(())
 }
 
-fn ending_of(status: ExitStatus) -> Ending {
+/// How a run ended, from its exit status. bubblewrap ends with 128 + N when the program was
+/// killed by signal N (as a shell does), so for a confined run such a code is taken for the
+/// signal; a program that exits with 134 of its own accord reads as killed by SIGABRT.
+fn ending_of(status: ExitStatus, confined: bool) -> Ending {
+    if let Some(code) = status.code() {
+        if confined && (129..=128 + 64).contains(&code) {
+            return Ending::Signaled(code - 128);
+        }
+    }
     match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),
         (None, Some(signal)) => Ending::Signaled(signal),
