@@ -75,6 +75,13 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
         let _ = fs::remove_dir_all(&legacy);
     }
     let copies = scratch_dir(root).join("grade");
+    // Before runs had a tmpfs, each wrote into `.grade/run` of its scratch copy.
+    for copy in fs::read_dir(&copies).into_iter().flatten().flatten() {
+        let run = copy.path().join(".grade/run");
+        if run.is_dir() {
+            let _ = fs::remove_dir_all(&run);
+        }
+    }
     let targets = scratch_dir(root).join("grade-targets");
     let cache = scratch_dir(root).join("grade-cache");
     for dir in [&copies, &targets, &cache] {
