@@ -20,15 +20,23 @@ use serde_json::Value;
 
 /// The marker of the sleepers the many_processes fixture starts.
 const SLEEPER: &str = "3600.4242";
-/// The world-writable file the shared_places fixture tries to write.
+/// The world-writable file the shared_places fixture's source tries to write; replaced in the
+/// submission by this test's own ([`shm_file`]), as two tests may run at once.
 const SHM_FILE: &str = "/dev/shm/grade-fixture-shm";
-/// Where the network fixture sends: UDP and TCP on this address...
-const NET_ADDRESS: &str = "127.0.0.1:47474";
-/// ...a Unix datagram socket and a Unix stream socket at these paths...
-const UNIX_DATAGRAM: &str = "/tmp/grade-fixture.sock";
-const UNIX_STREAM: &str = "/tmp/grade-fixture-stream.sock";
-/// ...and a Unix datagram socket with this abstract name.
-const ABSTRACT: &[u8] = b"grade-fixture";
+
+/// This test's world-writable `/dev/shm` file.
+fn shm_file() -> String {
+    format!("{SHM_FILE}-{}", std::process::id())
+}
+/// Where the network fixture's source sends: UDP and TCP on this address, a Unix datagram
+/// socket and a Unix stream socket at these paths, and a Unix datagram socket with this
+/// abstract name. Each is replaced in the submission by the endpoint the test listens on.
+const ENDPOINTS: [&str; 4] = [
+    "127.0.0.1:47474",
+    "/tmp/grade-fixture.sock",
+    "/tmp/grade-fixture-stream.sock",
+    "grade-fixture",
+];
 
 /// What a fixture's `expect.toml` says its grade must be.
 #[derive(Debug, Default, serde::Deserialize)]
@@ -78,7 +86,7 @@ fn fixtures() -> PathBuf {
 /// Builds the submission `dir` for `case`: from the reference solution of lesson 1 with the
 /// fixture's files added to `src/` and the hostile function of its `hostile.rs` exported in
 /// place of the one it replaces; or, for a `lesson_link` case, a link and no code.
-fn hostile_submission(case: &str, expected: &Expected, dir: &Path) {
+fn hostile_submission(case: &str, expected: &Expected, dir: &Path, endpoints: &[String; 4]) {
     if let Some(target) = &expected.lesson_link {
         let lessons = dir.join("lessons");
         fs::create_dir_all(&lessons).unwrap();
@@ -92,7 +100,13 @@ fn hostile_submission(case: &str, expected: &Expected, dir: &Path) {
             fs::copy(entry.path(), src.join(entry.file_name())).unwrap();
         }
     }
-    let hostile = fs::read_to_string(src.join("hostile.rs")).unwrap();
+    let mut hostile = fs::read_to_string(src.join("hostile.rs")).unwrap();
+    hostile = hostile.replace(&format!("\"{SHM_FILE}\""), &format!("{:?}", shm_file()));
+    for (fixed, actual) in ENDPOINTS.iter().zip(endpoints) {
+        hostile = hostile.replace(&format!("\"{fixed}\""), &format!("{actual:?}"));
+    }
+    hostile = hostile.replace("b\"grade-fixture\"", &format!("b{:?}", endpoints[3]));
+    fs::write(src.join("hostile.rs"), &hostile).unwrap();
     let replaced = hostile
         .lines()
         .find_map(|line| line.strip_prefix("//! replaces: "))
@@ -219,31 +233,49 @@ fn breaches(scratch: &Path) -> Vec<PathBuf> {
     found
 }
 
-/// The host's listeners the network fixture aims at, all non-blocking.
+/// The host's listeners the network fixture aims at, all non-blocking, on endpoints of this
+/// test's own (another test may be listening on the fixture's).
 struct Listeners {
     udp: UdpSocket,
     tcp: TcpListener,
     datagram: UnixDatagram,
     stream: UnixListener,
     abstract_datagram: UnixDatagram,
+    /// Where they listen, in the order of [`ENDPOINTS`].
+    endpoints: [String; 4],
 }
 
 impl Listeners {
     fn start() -> Self {
-        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+        let (udp, tcp) = (0..50)
+            .find_map(|_| {
+                let udp = UdpSocket::bind("127.0.0.1:0").ok()?;
+                let tcp = TcpListener::bind(udp.local_addr().ok()?).ok()?;
+                Some((udp, tcp))
+            })
+            .expect("a free port for UDP and TCP");
+        let id = std::process::id();
+        let endpoints = [
+            udp.local_addr().unwrap().to_string(),
+            format!("/tmp/grade-fixture-{id}.sock"),
+            format!("/tmp/grade-fixture-stream-{id}.sock"),
+            format!("grade-fixture-{id}"),
+        ];
+        for path in &endpoints[1..3] {
             let _ = fs::remove_file(path);
         }
         let listeners = Self {
-            udp: UdpSocket::bind(NET_ADDRESS).unwrap(),
-            tcp: TcpListener::bind(NET_ADDRESS).unwrap(),
-            datagram: UnixDatagram::bind(UNIX_DATAGRAM).unwrap(),
-            stream: UnixListener::bind(UNIX_STREAM).unwrap(),
+            udp,
+            tcp,
+            datagram: UnixDatagram::bind(&endpoints[1]).unwrap(),
+            stream: UnixListener::bind(&endpoints[2]).unwrap(),
             abstract_datagram: UnixDatagram::bind_addr(
-                &SocketAddr::from_abstract_name(ABSTRACT).unwrap(),
+                &SocketAddr::from_abstract_name(endpoints[3].as_bytes()).unwrap(),
             )
             .unwrap(),
+            endpoints,
         };
-        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+        for path in &listeners.endpoints[1..3] {
             fs::set_permissions(path, fs::Permissions::from_mode(0o777)).unwrap();
         }
         listeners.udp.set_nonblocking(true).unwrap();
@@ -265,15 +297,21 @@ impl Listeners {
             heard.push(format!("TCP from {from}"));
         }
         while let Ok(read) = self.datagram.recv(&mut buffer) {
-            heard.push(format!("Unix: {}", String::from_utf8_lossy(&buffer[..read])));
+            heard.push(format!(
+                "Unix: {}",
+                String::from_utf8_lossy(&buffer[..read])
+            ));
         }
         while self.stream.accept().is_ok() {
             heard.push("a Unix stream connection".to_owned());
         }
         while let Ok(read) = self.abstract_datagram.recv(&mut buffer) {
-            heard.push(format!("abstract: {}", String::from_utf8_lossy(&buffer[..read])));
+            heard.push(format!(
+                "abstract: {}",
+                String::from_utf8_lossy(&buffer[..read])
+            ));
         }
-        for path in [UNIX_DATAGRAM, UNIX_STREAM] {
+        for path in &self.endpoints[1..3] {
             let _ = fs::remove_file(path);
         }
         heard
@@ -328,8 +366,9 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     let work = common::fresh("hostile");
     let class = work.join("class");
     let cases = cases();
+    let listeners = Listeners::start();
     for (case, expected) in &cases {
-        hostile_submission(case, expected, &class.join(case));
+        hostile_submission(case, expected, &class.join(case), &listeners.endpoints);
     }
     // Last in the class: graded after all of them, it must not notice them.
     common::submission_from_solutions(&class.join("z_complete"), &[1]);
@@ -339,10 +378,10 @@ fn hostile_submissions_get_their_status_and_are_contained() {
          [performance]\nenabled = false\n",
     );
     let before = instructor_files();
-    fs::write(SHM_FILE, "").unwrap();
-    fs::set_permissions(SHM_FILE, fs::Permissions::from_mode(0o666)).unwrap();
+    let shm = shm_file();
+    fs::write(&shm, "").unwrap();
+    fs::set_permissions(&shm, fs::Permissions::from_mode(0o666)).unwrap();
     let segments = sysv_segments();
-    let listeners = Listeners::start();
     let graded = grade(&[
         OsStr::new("--class"),
         class.as_os_str(),
@@ -371,16 +410,24 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     for (case, expected) in &cases {
         check(case, expected, &reports[case.as_str()]);
     }
-    assert_eq!(listeners.heard(), Vec::<String>::new(), "the network got through");
-    let shm = fs::read_to_string(SHM_FILE).unwrap();
-    let _ = fs::remove_file(SHM_FILE);
-    assert_eq!(shm, "", "a run wrote the host's {SHM_FILE}");
+    assert_eq!(
+        listeners.heard(),
+        Vec::<String>::new(),
+        "the network got through"
+    );
+    let written = fs::read_to_string(&shm).unwrap();
+    let _ = fs::remove_file(&shm);
+    assert_eq!(written, "", "a run wrote the host's {shm}");
     assert_eq!(
         sysv_segments(),
         segments,
         "a System V segment outlived grading"
     );
-    assert_eq!(left_on_disk(), Vec::<String>::new(), "grading left files behind");
+    assert_eq!(
+        left_on_disk(),
+        Vec::<String>::new(),
+        "grading left files behind"
+    );
     assert_eq!(sleepers(), 0, "sleepers survived grading");
     let scratch = root().join("target/xtask/grade/writes_outside");
     assert_eq!(
