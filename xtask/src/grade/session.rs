@@ -529,7 +529,7 @@ impl Session<'_> {
                 let shown: Vec<String> = errors
                     .iter()
                     .take(ERRORS_SHOWN)
-                    .map(|error| first_lines(error, 15))
+                    .map(|error| shown_error(error))
                     .collect();
                 report.message = format!(
                     "does not compile ({}):\n{}",
@@ -616,6 +616,17 @@ impl Session<'_> {
     }
 }
 
+/// A compile error as a lesson's message shows it: one in the hidden tests is not quoted, as
+/// the message reaches students.
+fn shown_error(error: &str) -> String {
+    if error.contains(compile::HIDDEN) || error.contains(HIDDEN_TARGET) {
+        return "error in the instructor's hidden tests, not quoted: they call the lesson's \
+                public items as its doc comments specify them; check every name and signature"
+            .to_owned();
+    }
+    first_lines(error, 15)
+}
+
 /// Adds a sentence to a lesson's message.
 fn append(message: &mut String, sentence: &str) {
     if !message.is_empty() {
@@ -634,6 +645,16 @@ mod tests {
         assert_eq!(select(&[1, 2, 3], &[3, 1, 3]).unwrap(), [1, 3]);
         let error = format!("{:#}", select(&[1, 2], &[7]).unwrap_err());
         assert_eq!(error, "there is no lesson 7: the lessons are 1, 2");
+    }
+
+    #[test]
+    fn errors_in_hidden_tests_are_not_quoted() {
+        let hidden = format!(
+            "error[E0425]: cannot find `secret_helper`\n --> {}/lesson1/x.rs:3:5",
+            compile::HIDDEN
+        );
+        assert!(!shown_error(&hidden).contains("secret_helper"));
+        assert_eq!(shown_error("error: plain\n"), "error: plain");
     }
 
     #[test]
