@@ -176,7 +176,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     // The grader's own tests build and run submissions inside bubblewrap.
     #[cfg(target_os = "linux")]
     ci.step("bubblewrap", || {
-        crate::system::bubblewrap(true).map(|path| format!("{} is ready", path.display()))
+        grader::system::bubblewrap(true).map(|path| format!("{} is ready", path.display()))
     });
     ci.step("test", || command_step(cargo().arg("test"), test_detail));
     ci.step("test --benches", || {

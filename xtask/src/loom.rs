@@ -14,10 +14,6 @@ use crate::lessons::Lesson;
 use crate::libtest::Outcome;
 use crate::report::plural;
 
-/// How many times loom may preempt a thread in one explored execution. loom itself sets no
-/// bound; three finds every bug in the course's small models and keeps each run to seconds.
-pub const MAX_PREEMPTIONS: &str = "3";
-
 /// Which crate's models to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {

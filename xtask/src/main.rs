@@ -9,27 +9,21 @@
 //! - `cargo xtask grade`, `cargo xtask handout`: grading a class, and the students' copy.
 
 mod book;
-mod cargo;
 mod cargo_mutants;
 mod ci;
-mod cmd;
-mod grade;
 mod handout;
-mod lessons;
-mod libtest;
 mod loom;
 mod mutants;
 mod offline;
 mod progress;
-mod report;
-mod scratch;
 mod seeds;
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
-mod system;
 #[cfg(test)]
 mod tidy;
 mod tools;
 
+use course::{cargo, cmd, lessons, libtest, report, scratch};
+use grader as grade;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -163,10 +157,12 @@ enum Command {
     ///
     /// A submission is a directory holding a student's copy of the course; only each lesson's
     /// src/ is taken from it, everything else comes from this workspace. Each lesson is built
-    /// in a scratch copy under target/xtask/grade/ (dependencies compile once for the class),
-    /// its tests run in a sandbox (own process group, time limit, resource limits, another user
-    /// when root, Landlock), and when they all pass its kernels are timed against the reference.
-    /// Scores and limits come from grading.toml. Without a submission, grades this checkout.
+    /// and run inside bubblewrap (no network, private IPC, PID, /tmp and /dev/shm, resource
+    /// limits, an unprivileged user, a read-only view of only what the step needs); each
+    /// submission builds in its own target directory, seeded from the class's dependency cache.
+    /// A test passes only in a run that carries testkit's guard's proof; when every test
+    /// passes, the kernels are timed against the reference. Needs Linux and bubblewrap. Scores
+    /// and limits come from grading.toml. Without a submission, grades this checkout.
     Grade {
         #[command(flatten)]
         options: grade::Options,

@@ -11,15 +11,17 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail, ensure};
 use serde::Deserialize;
 
-/// The workspace root: the directory above this crate's own.
+/// The workspace root: the directory that holds `xtask/` (this crate is `xtask/course`).
 pub fn workspace_root() -> Result<PathBuf> {
+    // This crate is xtask/course, two levels below the workspace.
     let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = manifest_dir
-        .parent()
-        .context("the xtask crate has no parent directory")?;
+        .ancestors()
+        .nth(2)
+        .context("the course crate is not two levels below the workspace")?;
     ensure!(
-        root.join("Cargo.toml").is_file(),
-        "expected the workspace's Cargo.toml in {}, above the xtask crate; run the tasks as \
+        root.join("Cargo.toml").is_file() && root.join("xtask").is_dir(),
+        "expected the workspace's Cargo.toml in {}, above xtask/; run the tasks as \
          `cargo xtask …` from inside the course workspace",
         root.display()
     );

@@ -29,8 +29,8 @@ use serde::Deserialize;
 
 use super::sandbox::{self, Confinement, Ending, Job, Limits, Mount, View};
 use super::workspace::{HIDDEN_TARGET, MANIFESTS_DIR};
-use crate::cargo::{Build, diagnostics};
-use crate::cmd::{Line, Output, Stream};
+use course::cargo::{Build, diagnostics};
+use course::cmd::{Line, Output, Stream};
 
 /// Output kept from cargo: its JSON messages for a failing build can be long.
 const CARGO_OUTPUT: usize = 64 * 1024 * 1024;

@@ -25,7 +25,7 @@ use anyhow::{Context, Result, bail};
 
 use super::compile::{HIDDEN, INSTRUCTOR, WORKSPACE};
 use super::perf_crate;
-use crate::scratch::{Mirror, Source};
+use course::scratch::{Mirror, Source};
 
 /// The test target, in each lesson crate of a scratch copy, that runs the hidden tests.
 pub const HIDDEN_TARGET: &str = "grade_hidden";

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
-use crate::report::duration;
+use course::report::duration;
 
 /// The bar's width in characters.
 const WIDTH: usize = 24;

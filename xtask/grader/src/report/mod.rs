@@ -56,7 +56,7 @@ pub(super) mod sample {
 
     use std::time::Duration;
 
-    use crate::grade::model::{LessonReport, Status, SubmissionReport, TestReport};
+    use crate::model::{LessonReport, Status, SubmissionReport, TestReport};
 
     /// A lesson of `status` with `passed` of two tests, one of them hidden.
     pub fn lesson(name: &str, status: Status, passed: usize, score: f64) -> LessonReport {

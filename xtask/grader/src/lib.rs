@@ -1,5 +1,7 @@
-//! `cargo xtask grade`: grades students' submissions, lesson by lesson, for instructors (and
-//! for a student grading their own checkout).
+//! The course's grader: grades students' submissions, lesson by lesson, for instructors (and
+//! for a student grading their own checkout). `cargo xtask grade` is its command line:
+//! [`Course::load`], [`grade`], [`render`]. This crate holds the sandbox and every `unsafe`
+//! block of the course's tools.
 //!
 //! For each submission, a scratch copy of the instructor's workspace ([`workspace`]) receives
 //! the submission's `lessons/lessonN/src/` trees ([`submission`]); every lesson is compiled
@@ -8,8 +10,8 @@
 //! reference ([`perf`]). [`score`] turns that into points and [`report`] into tables, JSON,
 //! gradebooks and Gradescope results. The instructor's tree is only ever read.
 //!
-//! The sandbox uses Linux interfaces (resource limits, a child subreaper, Landlock), so grading
-//! runs on Linux; elsewhere the command says so.
+//! The sandbox is bubblewrap plus Linux interfaces (resource limits, a child subreaper), so
+//! grading runs on Linux; elsewhere it says so.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -41,6 +43,7 @@ mod score;
 mod session;
 #[cfg(target_os = "linux")]
 mod submission;
+pub mod system;
 #[cfg(target_os = "linux")]
 mod testing;
 #[cfg(target_os = "linux")]
@@ -96,17 +99,60 @@ pub enum Format {
     Gradescope,
 }
 
-/// Grades what `options` names against the instructor's workspace at `root`.
+/// The instructor's workspace and its grading configuration.
+#[derive(Debug)]
+pub struct Course {
+    root: PathBuf,
+    loaded: config::Loaded,
+}
+
+impl Course {
+    /// The workspace at `root` with its `grading.toml`, or `config` instead, or the defaults.
+    pub fn load(root: &Path, config: Option<&Path>) -> Result<Self> {
+        Ok(Self {
+            root: root.to_owned(),
+            loaded: config::Loaded::load(root, config)?,
+        })
+    }
+}
+
+#[cfg(target_os = "linux")]
+pub use model::{LessonReport, Status, SubmissionReport, TestReport};
+
+/// Grades the submissions `options` names (its `format` and `out` are the caller's), one
+/// report per submission.
+#[cfg(target_os = "linux")]
+pub fn grade(course: &Course, options: &Options) -> Result<Vec<SubmissionReport>> {
+    session::grade(course, options)
+}
+
+/// `reports` in `format`, scored as the course's configuration says.
+#[cfg(target_os = "linux")]
+pub fn render(course: &Course, format: Format, reports: &[SubmissionReport]) -> Result<String> {
+    report::render(format, reports, &course.loaded.config.scoring)
+}
+
+/// `cargo xtask grade`: grades what `options` names against the workspace at `root` and
+/// writes the report where `options` says.
 #[cfg(target_os = "linux")]
 pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
-    session::run(root, options)
+    use anyhow::Context;
+    let course = Course::load(root, options.config.as_deref())?;
+    let reports = grade(&course, options)?;
+    let text = render(&course, options.format, &reports)?;
+    match &options.out {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("could not write the report to {}", path.display()))?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Grading needs Linux; says so.
 #[cfg(not(target_os = "linux"))]
 pub fn run(_root: &Path, _options: &Options) -> Result<ExitCode> {
     anyhow::bail!(
-        "`cargo xtask grade` runs on Linux: it holds submissions with Linux resource limits, \
-         process tracking and Landlock. Grade on a Linux machine or in a Linux container."
+        "`cargo xtask grade` runs on Linux: it holds submissions in bubblewrap, with Linux \
+         resource limits and process tracking. Grade on a Linux machine or in a Linux container."
     )
 }

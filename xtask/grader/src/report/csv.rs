@@ -2,7 +2,7 @@
 //! lesson.
 
 use super::{lesson_columns, points};
-use crate::grade::model::SubmissionReport;
+use crate::model::SubmissionReport;
 
 /// `reports` as CSV.
 pub fn render(reports: &[SubmissionReport]) -> String {
@@ -45,7 +45,7 @@ fn push_row(text: &mut String, cells: &[String]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::report::sample;
+    use crate::report::sample;
 
     #[test]
     fn a_row_per_submission_a_column_per_lesson() {

@@ -39,9 +39,9 @@ use super::config::LimitsConfig;
 use super::model::{Status, TestReport, shorten};
 use super::runner::Runner;
 use super::sandbox::{Channel, Ending, Finished, signal_name};
-use crate::cargo::first_lines;
-use crate::libtest::{Outcome, TestCase, TestRun};
-use crate::report::counted;
+use course::cargo::first_lines;
+use course::libtest::{Outcome, TestCase, TestRun};
+use course::report::counted;
 
 /// The argument that asks a test binary's guard for a proof (testkit's `guard::WANTED`): a
 /// libtest `--skip` filter that matches no test.

@@ -2,7 +2,6 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -19,11 +18,11 @@ use super::submission::{self, Intake, Submission};
 use super::testing::Binary;
 use super::vet;
 use super::workspace::{HIDDEN_TARGET, LessonPlan, PerfPlan, Scratch};
-use super::{Options, report};
-use crate::cargo::first_lines;
-use crate::lessons::{self, Lesson};
-use crate::report::{plural, some_names};
-use crate::scratch::scratch_dir;
+use super::{Course, Options};
+use course::cargo::first_lines;
+use course::lessons::{self, Lesson};
+use course::report::{plural, some_names};
+use course::scratch::scratch_dir;
 
 /// How many compile errors a lesson's message shows.
 const ERRORS_SHOWN: usize = 3;
@@ -60,8 +59,8 @@ struct LessonSetup {
 }
 
 /// Runs the session `options` describes.
-pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
-    let loaded = Loaded::load(root, options.config.as_deref())?;
+pub fn grade(course: &Course, options: &Options) -> Result<Vec<SubmissionReport>> {
+    let (root, loaded) = (course.root.as_path(), &course.loaded);
     let config = &loaded.config;
     let numbers = select(&lessons::discover(root)?, &options.lessons)?;
     let submissions = submission::collect(root, &options.submissions, options.class.as_deref())?;
@@ -100,7 +99,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     probe(&sandboxing, config)?;
     let lessons = numbers
         .iter()
-        .map(|&number| setup(root, &loaded, number))
+        .map(|&number| setup(root, loaded, number))
         .collect::<Result<Vec<_>>>()?;
     let ids = sandboxing.user;
     let build = BuildSandbox::locate(
@@ -141,13 +140,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     for submission in &submissions {
         reports.push(session.grade(submission, &mut progress)?);
     }
-    let text = report::render(options.format, &reports, &config.scoring)?;
-    match &options.out {
-        Some(path) => fs::write(path, text)
-            .with_context(|| format!("could not write the report to {}", path.display()))?,
-        None => print!("{text}"),
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(reports)
 }
 
 /// Holds grading in this checkout to one session at a time (two would share the scratch

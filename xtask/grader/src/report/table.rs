@@ -1,7 +1,7 @@
 //! The terminal report: a row per lesson, then a line per submission with its score.
 
-use crate::grade::model::{SubmissionReport, shorten};
-use crate::report::Table;
+use crate::model::{SubmissionReport, shorten};
+use course::report::Table;
 
 /// The longest message a row shows; the JSON report has the whole of it.
 const MESSAGE: usize = 90;
@@ -46,7 +46,7 @@ pub fn render(reports: &[SubmissionReport]) -> String {
             "{}: {:.1}/100 over {}\n",
             report.submission,
             report.score,
-            crate::report::plural(report.lessons.len(), "lesson")
+            course::report::plural(report.lessons.len(), "lesson")
         ));
     }
     text
@@ -55,7 +55,7 @@ pub fn render(reports: &[SubmissionReport]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::report::sample;
+    use crate::report::sample;
 
     #[test]
     fn a_row_per_lesson_and_a_score_per_submission() {

@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn the_shipped_file_holds_the_defaults() {
-        let root = crate::lessons::workspace_root().unwrap();
+        let root = course::lessons::workspace_root().unwrap();
         // A student's handout has no grading configuration.
         if let Ok(text) = fs::read_to_string(root.join(FILE_NAME)) {
             assert_eq!(Config::parse(&text).unwrap(), Config::default());

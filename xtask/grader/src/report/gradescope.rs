@@ -14,8 +14,8 @@
 use anyhow::Result;
 use serde::Serialize;
 
-use crate::grade::config::Scoring;
-use crate::grade::model::{Status, SubmissionReport, round};
+use crate::config::Scoring;
+use crate::model::{Status, SubmissionReport, round};
 
 #[derive(Serialize)]
 struct Results {
@@ -161,8 +161,8 @@ pub fn render(report: &SubmissionReport, scoring: &Scoring) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::model::HiddenVisibility;
-    use crate::grade::report::sample;
+    use crate::model::HiddenVisibility;
+    use crate::report::sample;
 
     #[test]
     fn items_add_up_to_the_score() {

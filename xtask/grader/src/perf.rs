@@ -21,7 +21,7 @@ use super::perf_crate::perf_package;
 use super::runner::Runner;
 use super::sandbox::{Channel, Ending};
 use super::score::{IMPOSSIBLE_TOLERANCE, geometric_mean, impossible};
-use crate::cargo::first_lines;
+use course::cargo::first_lines;
 
 /// What measuring gave.
 #[derive(Debug, Clone, PartialEq)]
@@ -233,7 +233,7 @@ fn evaluate(
                  {IMPOSSIBLE_TOLERANCE} × the thread count; the reference reached \
                  {reference_speedup:.2}×), no performance points: the timed call did not do \
                  the work",
-                crate::report::plural(threads, "thread"),
+                course::report::plural(threads, "thread"),
             ));
         }
         speedups.push(speedup);
@@ -248,7 +248,7 @@ fn evaluate(
         reference_speedup: geometric_mean(&reference_speedups),
         detail: format!(
             "performance on {} ({})",
-            crate::report::plural(threads, "thread"),
+            course::report::plural(threads, "thread"),
             details.join("; ")
         ),
     }

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 
-use crate::grade::model::SubmissionReport;
+use crate::model::SubmissionReport;
 
 /// `reports` as JSON.
 pub fn render(reports: &[SubmissionReport]) -> Result<String> {
@@ -17,7 +17,7 @@ pub fn render(reports: &[SubmissionReport]) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::report::sample;
+    use crate::report::sample;
 
     #[test]
     fn one_object_per_submission_with_the_issue_fields() {

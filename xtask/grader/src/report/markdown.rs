@@ -2,7 +2,7 @@
 //! its status.
 
 use super::{lesson_columns, points};
-use crate::grade::model::{Status, SubmissionReport};
+use crate::model::{Status, SubmissionReport};
 
 /// `reports` as a Markdown table.
 pub fn render(reports: &[SubmissionReport]) -> String {
@@ -41,7 +41,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::report::sample;
+    use crate::report::sample;
 
     #[test]
     fn a_table_with_statuses() {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail, ensure};
 
-use crate::report::some_names;
+use course::report::some_names;
 
 /// One student's copy of the course.
 #[derive(Debug, Clone, PartialEq, Eq)]
