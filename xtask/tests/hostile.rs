@@ -6,7 +6,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::fs;
 use std::net::{TcpListener, UdpSocket};
 use std::os::linux::net::SocketAddrExt;
@@ -15,7 +14,7 @@ use std::os::unix::net::{SocketAddr, UnixDatagram, UnixListener};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{grade, lessons_of, one_at_a_time, root};
+use common::{one_at_a_time, root};
 use serde_json::Value;
 
 /// The marker of the sleepers the many_processes fixture starts.
@@ -382,31 +381,12 @@ fn hostile_submissions_get_their_status_and_are_contained() {
     fs::write(&shm, "").unwrap();
     fs::set_permissions(&shm, fs::Permissions::from_mode(0o666)).unwrap();
     let segments = sysv_segments();
-    let graded = grade(&[
-        OsStr::new("--class"),
-        class.as_os_str(),
-        OsStr::new("--lesson"),
-        OsStr::new("1"),
-        OsStr::new("--config"),
-        config.as_os_str(),
-    ]);
-    eprintln!(
-        "{}\ngrading {} hostile submissions and a complete one took {:.0} s",
-        graded.stderr,
-        cases.len(),
-        graded.elapsed.as_secs_f64()
+    let graded = common::grade_lesson1_of_class(
+        &class,
+        &config,
+        &format!("{} hostile submissions and a complete one", cases.len()),
     );
-
-    let reports: BTreeMap<String, Value> = graded
-        .report
-        .as_array()
-        .expect("an array: several submissions")
-        .iter()
-        .map(|report| {
-            let (_, lesson) = lessons_of(report).remove(0);
-            (report["submission"].as_str().unwrap().to_owned(), lesson)
-        })
-        .collect();
+    let reports = common::only_lesson_by_submission(&graded);
     for (case, expected) in &cases {
         check(case, expected, &reports[case.as_str()]);
     }

@@ -5,12 +5,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
-use common::{grade, lessons_of, one_at_a_time};
+use common::one_at_a_time;
 use serde_json::Value;
 
 /// The line of lesson 1's `Pool::map` that does the work; each cheat replaces it.
@@ -96,29 +94,9 @@ fn performance_counts_only_work_the_kernel_did() {
         "[limits]\ntimeout_s = 60\ntest_timeout_s = 10\n\
          [performance]\nwarmup = 1\nruns = 3\ntimeout_s = 120\n",
     );
-    let graded = grade(&[
-        OsStr::new("--class"),
-        class.as_os_str(),
-        OsStr::new("--lesson"),
-        OsStr::new("1"),
-        OsStr::new("--config"),
-        config.as_os_str(),
-    ]);
-    eprintln!(
-        "{}\ngrading 4 submissions' lesson 1 with timing took {:.0} s",
-        graded.stderr,
-        graded.elapsed.as_secs_f64()
-    );
-    let lessons: BTreeMap<String, Value> = graded
-        .report
-        .as_array()
-        .expect("an array: several submissions")
-        .iter()
-        .map(|report| {
-            let (_, lesson) = lessons_of(report).remove(0);
-            (report["submission"].as_str().unwrap().to_owned(), lesson)
-        })
-        .collect();
+    let graded =
+        common::grade_lesson1_of_class(&class, &config, "4 submissions' lesson 1 with timing");
+    let lessons = common::only_lesson_by_submission(&graded);
     let threads = std::thread::available_parallelism().map_or(1, usize::from) as f64;
     let number = |lesson: &Value, key: &str| lesson[key].as_f64().unwrap_or(f64::NAN);
     let message = |lesson: &Value| lesson["message"].as_str().unwrap_or_default().to_owned();

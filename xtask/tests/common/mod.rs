@@ -4,6 +4,8 @@
 // Each test file uses only some of these.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -131,6 +133,39 @@ pub fn grade(args: &[&std::ffi::OsStr]) -> Graded {
         stderr,
         elapsed,
     }
+}
+
+/// Grades lesson 1 of every submission in `class` with the configuration `config`, and says
+/// how long it took, with the grader's progress, for the test's log (`what` names the class).
+pub fn grade_lesson1_of_class(class: &Path, config: &Path, what: &str) -> Graded {
+    let graded = grade(&[
+        OsStr::new("--class"),
+        class.as_os_str(),
+        OsStr::new("--lesson"),
+        OsStr::new("1"),
+        OsStr::new("--config"),
+        config.as_os_str(),
+    ]);
+    eprintln!(
+        "{}\ngrading {what} took {:.0} s",
+        graded.stderr,
+        graded.elapsed.as_secs_f64()
+    );
+    graded
+}
+
+/// Each submission's only lesson, by submission name, from a class's report.
+pub fn only_lesson_by_submission(graded: &Graded) -> BTreeMap<String, Value> {
+    graded
+        .report
+        .as_array()
+        .expect("an array: several submissions")
+        .iter()
+        .map(|report| {
+            let (_, lesson) = lessons_of(report).remove(0);
+            (report["submission"].as_str().unwrap().to_owned(), lesson)
+        })
+        .collect()
 }
 
 /// The lessons of one submission's report, by name.
