@@ -142,16 +142,8 @@ enum Command {
     /// and core counts) and this machine's serial and parallel times and speedup. A lesson whose
     /// example fails gets an error row, and the others still run; the exit code is then 1.
     Seeds {
-        /// Prints the combined JSON lines (each with its `lesson`, and the seed's numbers under
-        /// `published`) instead of the table.
-        #[arg(long)]
-        json: bool,
-        /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plot_seeds example.
-        #[arg(long, value_name = "DIR")]
-        plot: Option<PathBuf>,
-        /// Only this lesson (its number, such as 5).
-        #[arg(long, value_name = "N")]
-        lesson: Option<u32>,
+        #[command(flatten)]
+        options: seeds::Options,
     },
     /// Grades submissions: tests, hidden tests and performance, lesson by lesson (instructors).
     ///
@@ -241,9 +233,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             book::command(&root, &dir, open)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Seeds { json, plot, lesson } => {
-            seeds::run(&root, &seeds::Options { json, plot, lesson })
-        }
+        Command::Seeds { options } => seeds::run(&root, &options),
         Command::Grade { options } => grade::run(&root, &options),
         Command::Handout { out, check } => handout::run(&root, &out, check),
     }

@@ -28,18 +28,22 @@ use crate::report::{Table, duration, plural};
 use crate::scratch;
 
 /// What `cargo xtask seeds` was asked to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
 pub struct Options {
-    /// Print the combined JSON lines instead of the table.
+    /// Prints the combined JSON lines (each with its `lesson`, and the seed's numbers under
+    /// `published`) instead of the table.
+    #[arg(long)]
     pub json: bool,
-    /// Also write the speedup pictures into this directory.
+    /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plot_seeds example.
+    #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
-    /// Only this lesson.
+    /// Only this lesson (its number, such as 5).
+    #[arg(long, value_name = "N")]
     pub lesson: Option<u32>,
 }
 
 /// The lesson whose example draws the pictures, and the example's name.
-const PLOTTER: (u32, &str) = (5, "plot_seeds");
+const PLOTTER: (u32, &str) = (5, "lesson5-plot-seeds");
 
 /// One measurement, as a lesson's seeds example prints it with `--json`, one per line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

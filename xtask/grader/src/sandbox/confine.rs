@@ -93,13 +93,12 @@ impl Plan {
                     return Err(io::Error::last_os_error());
                 }
             }
-            if let Some((uid, gid)) = self.user {
-                if libc::setgroups(0, std::ptr::null()) != 0
+            if let Some((uid, gid)) = self.user
+                && (libc::setgroups(0, std::ptr::null()) != 0
                     || libc::setgid(gid) != 0
-                    || libc::setuid(uid) != 0
-                {
-                    return Err(io::Error::last_os_error());
-                }
+                    || libc::setuid(uid) != 0)
+            {
+                return Err(io::Error::last_os_error());
             }
             // If the grader dies, bubblewrap dies with it, and with bubblewrap the whole run.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {

@@ -375,10 +375,11 @@ fn put_on_channel_fd(fd: RawFd) -> std::io::Result<()> {
 /// killed by signal N (as a shell does), so for a confined run such a code is taken for the
 /// signal; a program that exits with 134 of its own accord reads as killed by SIGABRT.
 fn ending_of(status: ExitStatus, confined: bool) -> Ending {
-    if let Some(code) = status.code() {
-        if confined && (129..=128 + 64).contains(&code) {
-            return Ending::Signaled(code - 128);
-        }
+    if let Some(code) = status.code()
+        && confined
+        && (129..=128 + 64).contains(&code)
+    {
+        return Ending::Signaled(code - 128);
     }
     match (status.code(), status.signal()) {
         (Some(code), _) => Ending::Exited(code),

@@ -1,0 +1,9 @@
+//! Runs lesson 3's seed experiments, written once in tests/lesson3/seeds.rs, on this crate:
+//! `cargo run --release -p lesson3 --example lesson3-seeds`.
+extern crate lesson3 as subject;
+#[path = "../../../tests/lesson3/seeds.rs"]
+mod seeds;
+
+fn main() -> std::process::ExitCode {
+    seeds::main()
+}

@@ -1,0 +1,9 @@
+//! Runs lesson 5's seed experiments, written once in tests/lesson5/seeds.rs, on this crate:
+//! `cargo run --release -p lesson5 --example lesson5-seeds`.
+extern crate lesson5 as subject;
+#[path = "../../../tests/lesson5/seeds.rs"]
+mod seeds;
+
+fn main() -> std::process::ExitCode {
+    seeds::main()
+}

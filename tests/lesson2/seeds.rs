@@ -1,0 +1,127 @@
+//! Seed 001 rerun in Rust, on threads, at the seed's own sizes:
+//!
+//! - `sleep_add`: ten additions that each sleep 0.1 s, one after another and on 1, 5 and 10
+//!   threads. Waiting needs no core, so 10 threads finish in about 0.1 s even on 2 cores.
+//! - `busy_add`: ten additions that each loop three million times, one after another and on 1,
+//!   2, all available and 10 threads. Computing needs a core, so the time stops falling once
+//!   every core is busy.
+//!
+//! Run it with `cargo run --release -p lesson2-solution --example lesson2-seeds` for a table, which
+//! ends with what exercise 6's model predicts for each row, or add `-- --json` for one JSON
+//! object per line. Times are medians of several runs after a warm-up; each parallel time
+//! includes starting its threads.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use seedkit::{Measurement, Report, human_seconds, median_seconds};
+use subject::{
+    AddTask, SEED_PAIRS, SEED_SPIN, cpu_bound_time, io_bound_time, map_on_threads, seed_tasks,
+    sleep_add,
+};
+
+/// Seed 001's sleep: a tenth of a second per addition.
+const DELAY: Duration = Duration::from_millis(100);
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// Times `serial` once and `parallel` on each of `thread_counts`, and reports one row per
+/// thread count.
+fn experiment<A, B>(
+    report: &mut Report,
+    name: &'static str,
+    repetitions: usize,
+    thread_counts: &[usize],
+    serial: impl FnMut() -> A,
+    mut parallel: impl FnMut(usize) -> B,
+) -> Vec<Measurement> {
+    let serial_s = median_seconds(repetitions, serial);
+    let mut rows = Vec::new();
+    for &threads in thread_counts {
+        let row = Measurement {
+            seed: "001",
+            experiment: name,
+            n: SEED_PAIRS.len() as u64,
+            threads,
+            serial_s,
+            parallel_s: median_seconds(repetitions, || parallel(threads)),
+        };
+        report.add(row.clone());
+        rows.push(row);
+    }
+    rows
+}
+
+// ANCHOR: sleep_add
+fn sleep_add_experiment(report: &mut Report) -> Vec<Measurement> {
+    let add = |&(x, y): &(u32, u32)| sleep_add(x, y, DELAY);
+    experiment(
+        report,
+        "sleep_add",
+        3,
+        &[1, 5, 10],
+        || SEED_PAIRS.iter().map(add).collect::<Vec<u64>>(),
+        |threads| map_on_threads(threads, &SEED_PAIRS, add).expect("threads is positive"),
+    )
+}
+// ANCHOR_END: sleep_add
+
+fn busy_add_experiment(report: &mut Report) -> Vec<Measurement> {
+    let tasks = seed_tasks(SEED_SPIN);
+    let compute = |task: &AddTask| task.compute();
+    let mut counts = vec![1, 2, cores(), 10];
+    counts.sort_unstable();
+    counts.dedup();
+    experiment(
+        report,
+        "busy_add",
+        11,
+        &counts,
+        || tasks.iter().map(compute).collect::<Vec<u64>>(),
+        |threads| map_on_threads(threads, &tasks, compute).expect("threads is positive"),
+    )
+}
+
+/// What exercise 6's model predicts for each row, next to what was measured.
+fn model_table(rows: &[Measurement]) -> String {
+    let mut out = format!(
+        "\nexercise 6's model on {} cores:\n{:<15} {:>7} {:>12} {:>12}\n",
+        cores(),
+        "experiment",
+        "threads",
+        "measured",
+        "predicted"
+    );
+    for row in rows {
+        let tasks = row.n as usize;
+        let predicted = if row.experiment == "sleep_add" {
+            io_bound_time(tasks, row.threads, DELAY)
+        } else {
+            let per_task = Duration::from_secs_f64(row.serial_s / tasks as f64);
+            cpu_bound_time(tasks, row.threads, cores(), per_task)
+        }
+        .expect("threads and cores are positive");
+        out += &format!(
+            "{:<15} {:>7} {:>12} {:>12}\n",
+            row.experiment,
+            row.threads,
+            human_seconds(row.parallel_s),
+            human_seconds(predicted.as_secs_f64())
+        );
+    }
+    out
+}
+
+pub fn main() -> ExitCode {
+    let mut report = Report::from_args_or_exit();
+    let json = report.json();
+    let mut rows = sleep_add_experiment(&mut report);
+    rows.extend(busy_add_experiment(&mut report));
+    report.finish();
+    if !json {
+        print!("{}", model_table(&rows));
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,76 @@
+//! Seed 004's queue experiment rerun in Rust (`queue_cubes`): `(a, √a³)` for a in 1..=n,
+//!
+//! - with one thread per item, each putting its tagged result on one channel, as the seed starts
+//!   one `Process` per item feeding a `Queue` (the rows whose thread count equals n), at the
+//!   seed's n = 7 and at n = 10 000;
+//! - with a pool of one worker per core taking items from a queue (`ordered_map`), at n = 7,
+//!   10 000 and 1 000 000.
+//!
+//! Each row compares against a plain serial map. Run it with
+//! `cargo run --release -p lesson4-solution --example lesson4-seeds` for a table, or add `-- --json` for
+//! one JSON object per line. Times are medians of several runs after a warm-up, and include
+//! starting the threads, as the seed's timing includes starting its processes.
+
+use std::process::ExitCode;
+use std::thread;
+
+use seedkit::{Measurement, Report, median_seconds};
+use subject::{one_thread_per_item, ordered_map, root_of_cube};
+
+/// Enough repetitions for a stable median, fewer for the long runs.
+fn repetitions(n: u64) -> usize {
+    if n >= 10_000 { 5 } else { 51 }
+}
+
+fn inputs(n: u64) -> Vec<u64> {
+    (1..=n).collect()
+}
+
+fn serial_seconds(n: u64) -> f64 {
+    median_seconds(repetitions(n), || {
+        inputs(n).into_iter().map(root_of_cube).collect::<Vec<_>>()
+    })
+}
+
+// ANCHOR: queue_cubes
+fn thread_per_item(report: &mut Report, n: u64) {
+    let parallel_s = median_seconds(repetitions(n), || {
+        one_thread_per_item(inputs(n), root_of_cube).expect("starting a thread failed")
+    });
+    report.add(Measurement {
+        seed: "004",
+        experiment: "queue_cubes",
+        n,
+        threads: n as usize,
+        serial_s: serial_seconds(n),
+        parallel_s,
+    });
+}
+
+fn pool(report: &mut Report, n: u64, workers: usize) {
+    let parallel_s = median_seconds(repetitions(n), || {
+        ordered_map(inputs(n), workers, root_of_cube).expect("starting a worker failed")
+    });
+    report.add(Measurement {
+        seed: "004",
+        experiment: "queue_cubes",
+        n,
+        threads: workers,
+        serial_s: serial_seconds(n),
+        parallel_s,
+    });
+}
+// ANCHOR_END: queue_cubes
+
+pub fn main() -> ExitCode {
+    let mut report = Report::from_args_or_exit();
+    let cores = thread::available_parallelism().map_or(1, |n| n.get());
+    for n in [7, 10_000] {
+        thread_per_item(&mut report, n);
+    }
+    for n in [7, 10_000, 1_000_000] {
+        pool(&mut report, n, cores);
+    }
+    report.finish();
+    ExitCode::SUCCESS
+}
