@@ -21,6 +21,7 @@ pub mod guard;
 pub mod kernel_thread;
 mod rendezvous;
 mod spec;
+mod todo_once;
 mod tracking;
 mod within;
 
@@ -49,7 +50,11 @@ pub const PATIENCE: Duration = Duration::from_secs(10);
 /// Shrinking retries smaller inputs while they keep failing. When the failure is a hang, each
 /// retry waits a full [`PATIENCE`], so an unlimited search would take minutes; with the limit a
 /// failing property still reports a small input, after a few seconds at most.
+///
+/// On a stub every case panics on the same `todo!()`; the test prints that panic once, not once
+/// per case (see `todo_once.rs`).
 pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    todo_once::install();
     proptest::test_runner::Config {
         cases,
         failure_persistence: None,
