@@ -7,11 +7,12 @@
 //!
 //! Run it with `cargo run --release -p lesson1-solution --example lesson1-seeds` for a table, or add
 //! `-- --json` for one JSON object per line. Every parallel time includes starting the pool, as
-//! Python's `with Pool(n) as p:` does; times are medians of several runs after a warm-up.
+//! Python's `with Pool(n) as p:` does; times are medians of several runs after a warm-up, the
+//! serial and parallel runs taking turns so that both see the same machine.
 
 use std::process::ExitCode;
 
-use seedkit::{Measurement, Report, median_seconds};
+use seedkit::{Measurement, Report, serial_and_each, serial_and_parallel};
 use subject::{Pool, cpu_count, default_chunk_size, factorial, random_inputs, sort_random, square};
 
 /// Enough repetitions for a stable median, fewer for the long runs.
@@ -26,15 +27,18 @@ fn pool(threads: usize) -> Pool {
 // ANCHOR: square
 fn square_experiment(report: &mut Report, threads: usize) {
     for n in [10, 10_000, 1_000_000] {
-        let reps = repetitions(n);
-        let serial_s = median_seconds(reps, || (0..n).map(square).collect::<Vec<u64>>());
-        let parallel_s = median_seconds(reps, || {
-            let items: Vec<u64> = (0..n).collect();
-            let chunk_size = default_chunk_size(items.len(), threads);
-            pool(threads)
-                .map(square, items, chunk_size)
-                .expect("square never panics")
-        });
+        let (serial_s, parallel_s) = serial_and_parallel(
+            &format!("square at n = {n}"),
+            repetitions(n),
+            || (0..n).map(square).collect::<Vec<u64>>(),
+            || {
+                let items: Vec<u64> = (0..n).collect();
+                let chunk_size = default_chunk_size(items.len(), threads);
+                pool(threads)
+                    .map(square, items, chunk_size)
+                    .expect("square never panics")
+            },
+        );
         report.add(Measurement {
             seed: "000",
             experiment: "square",
@@ -51,18 +55,21 @@ fn sort_experiment(report: &mut Report, threads: usize) {
     const ARRAYS: usize = 10;
     const SEED: u64 = 42;
     for n in [5, 10_000, 1_000_000] {
-        let reps = repetitions(n);
         let size = n as usize;
-        let serial_s = median_seconds(reps, || {
-            (0..ARRAYS)
-                .map(|_| sort_random(size, SEED))
-                .collect::<Vec<_>>()
-        });
-        let parallel_s = median_seconds(reps, || {
-            pool(threads)
-                .map(|size| sort_random(size, SEED), vec![size; ARRAYS], 1)
-                .expect("sorting never panics")
-        });
+        let (serial_s, parallel_s) = serial_and_parallel(
+            &format!("sort10 at n = {n}"),
+            repetitions(n),
+            || {
+                (0..ARRAYS)
+                    .map(|_| sort_random(size, SEED))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                pool(threads)
+                    .map(|size| sort_random(size, SEED), vec![size; ARRAYS], 1)
+                    .expect("sorting never panics")
+            },
+        );
         report.add(Measurement {
             seed: "000",
             experiment: "sort10",
@@ -80,15 +87,28 @@ fn factorial_experiment(report: &mut Report) {
     let inputs = random_inputs(INPUTS, 1, 100, 2017);
     // Keep each factorial's size, so the work cannot be skipped and memory stays small.
     let digest = |k: u32| factorial(k).bits();
-    let serial_s = median_seconds(REPS, || inputs.iter().map(|&k| digest(k)).sum::<u64>());
-    for threads in 1..=cpu_count() {
-        let parallel_s = median_seconds(REPS, || {
-            let chunk_size = default_chunk_size(INPUTS, threads);
-            let sizes = pool(threads)
-                .map(digest, inputs.clone(), chunk_size)
-                .expect("factorial never panics");
-            sizes.into_iter().sum::<u64>()
-        });
+    let thread_counts: Vec<usize> = (1..=cpu_count()).collect();
+    let mut on_pools: Vec<_> = thread_counts
+        .iter()
+        .map(|&threads| {
+            let inputs = &inputs;
+            move || {
+                let chunk_size = default_chunk_size(INPUTS, threads);
+                let sizes = pool(threads)
+                    .map(digest, inputs.clone(), chunk_size)
+                    .expect("factorial never panics");
+                sizes.into_iter().sum::<u64>()
+            }
+        })
+        .collect();
+    // Each round runs the serial loop and then every pool size, so all rows see one machine.
+    let (serial_s, parallel) = serial_and_each(
+        "factorial_1e6",
+        REPS,
+        || inputs.iter().map(|&k| digest(k)).sum::<u64>(),
+        &mut on_pools,
+    );
+    for (threads, parallel_s) in thread_counts.into_iter().zip(parallel) {
         report.add(Measurement {
             seed: "003",
             experiment: "factorial_1e6",

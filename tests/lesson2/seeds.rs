@@ -8,13 +8,14 @@
 //!
 //! Run it with `cargo run --release -p lesson2-solution --example lesson2-seeds` for a table, which
 //! ends with what exercise 6's model predicts for each row, or add `-- --json` for one JSON
-//! object per line. Times are medians of several runs after a warm-up; each parallel time
-//! includes starting its threads.
+//! object per line. Times are medians of several runs after a warm-up, each round running the
+//! serial version and then every thread count, so that all see the same machine; each parallel
+//! time includes starting its threads.
 
 use std::process::ExitCode;
 use std::time::Duration;
 
-use seedkit::{Measurement, Report, human_seconds, median_seconds};
+use seedkit::{Measurement, Report, human_seconds, serial_and_each};
 use subject::{
     AddTask, SEED_PAIRS, SEED_SPIN, cpu_bound_time, io_bound_time, map_on_threads, seed_tasks,
     sleep_add,
@@ -27,26 +28,31 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// Times `serial` once and `parallel` on each of `thread_counts`, and reports one row per
-/// thread count.
-fn experiment<A, B>(
+/// Times `serial` against `parallel` on each of `thread_counts`, interleaved, and reports one
+/// row per thread count.
+fn experiment<T: PartialEq + std::fmt::Debug>(
     report: &mut Report,
     name: &'static str,
     repetitions: usize,
     thread_counts: &[usize],
-    serial: impl FnMut() -> A,
-    mut parallel: impl FnMut(usize) -> B,
+    serial: impl FnMut() -> T,
+    parallel: impl Fn(usize) -> T,
 ) -> Vec<Measurement> {
-    let serial_s = median_seconds(repetitions, serial);
+    let parallel = &parallel;
+    let mut on_threads: Vec<_> = thread_counts
+        .iter()
+        .map(|&threads| move || parallel(threads))
+        .collect();
+    let (serial_s, parallel_s) = serial_and_each(name, repetitions, serial, &mut on_threads);
     let mut rows = Vec::new();
-    for &threads in thread_counts {
+    for (&threads, parallel_s) in thread_counts.iter().zip(parallel_s) {
         let row = Measurement {
             seed: "001",
             experiment: name,
             n: SEED_PAIRS.len() as u64,
             threads,
             serial_s,
-            parallel_s: median_seconds(repetitions, || parallel(threads)),
+            parallel_s,
         };
         report.add(row.clone());
         rows.push(row);

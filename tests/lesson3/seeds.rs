@@ -20,7 +20,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
-use seedkit::{Measurement, Report, median_seconds};
+use seedkit::{Measurement, Report, serial_and_parallel};
 use subject::{AtomicCounter, Counter, RacyCounter, add_in_parallel};
 
 /// Seed 001's amounts: `p.map(increment, [3, 2, 9, 1])` on a pool of 2.
@@ -169,16 +169,18 @@ fn global_total_experiment(report: &mut Report, threads: usize) {
     for n in [4, 1_000_000] {
         let amounts: Vec<u64> = AMOUNTS.iter().copied().cycle().take(n).collect();
         let reps = if n > 1_000 { 11 } else { 101 };
-        let serial_s = median_seconds(reps, || {
-            let mut total = 0u64;
-            for &amount in &amounts {
-                total += amount;
-            }
-            total
-        });
-        let parallel_s = median_seconds(reps, || {
-            add_in_parallel(&AtomicCounter::new(), &amounts, threads)
-        });
+        let (serial_s, parallel_s) = serial_and_parallel(
+            &format!("global_total at n = {n}"),
+            reps,
+            || {
+                let mut total = 0u64;
+                for &amount in &amounts {
+                    total += amount;
+                }
+                total
+            },
+            || add_in_parallel(&AtomicCounter::new(), &amounts, threads),
+        );
         report.add(Measurement {
             seed: "001",
             experiment: "global_total",

@@ -8,13 +8,14 @@
 //!
 //! Each row compares against a plain serial map. Run it with
 //! `cargo run --release -p lesson4-solution --example lesson4-seeds` for a table, or add `-- --json` for
-//! one JSON object per line. Times are medians of several runs after a warm-up, and include
-//! starting the threads, as the seed's timing includes starting its processes.
+//! one JSON object per line. Times are medians of several runs after a warm-up, the serial and
+//! parallel runs taking turns so that both see the same machine, and include starting the
+//! threads, as the seed's timing includes starting its processes.
 
 use std::process::ExitCode;
 use std::thread;
 
-use seedkit::{Measurement, Report, median_seconds};
+use seedkit::{Measurement, Report, serial_and_parallel};
 use subject::{one_thread_per_item, ordered_map, root_of_cube};
 
 /// Enough repetitions for a stable median, fewer for the long runs.
@@ -26,38 +27,34 @@ fn inputs(n: u64) -> Vec<u64> {
     (1..=n).collect()
 }
 
-fn serial_seconds(n: u64) -> f64 {
-    median_seconds(repetitions(n), || {
-        inputs(n).into_iter().map(root_of_cube).collect::<Vec<_>>()
-    })
+/// Times the plain serial map against `parallel`, interleaved, and reports the row.
+fn measure(report: &mut Report, n: u64, threads: usize, parallel: impl FnMut() -> Vec<(u64, f64)>) {
+    let (serial_s, parallel_s) = serial_and_parallel(
+        &format!("queue_cubes at n = {n} on {threads} threads"),
+        repetitions(n),
+        || inputs(n).into_iter().map(root_of_cube).collect::<Vec<_>>(),
+        parallel,
+    );
+    report.add(Measurement {
+        seed: "004",
+        experiment: "queue_cubes",
+        n,
+        threads,
+        serial_s,
+        parallel_s,
+    });
 }
 
 // ANCHOR: queue_cubes
 fn thread_per_item(report: &mut Report, n: u64) {
-    let parallel_s = median_seconds(repetitions(n), || {
+    measure(report, n, n as usize, || {
         one_thread_per_item(inputs(n), root_of_cube).expect("starting a thread failed")
-    });
-    report.add(Measurement {
-        seed: "004",
-        experiment: "queue_cubes",
-        n,
-        threads: n as usize,
-        serial_s: serial_seconds(n),
-        parallel_s,
     });
 }
 
 fn pool(report: &mut Report, n: u64, workers: usize) {
-    let parallel_s = median_seconds(repetitions(n), || {
+    measure(report, n, workers, || {
         ordered_map(inputs(n), workers, root_of_cube).expect("starting a worker failed")
-    });
-    report.add(Measurement {
-        seed: "004",
-        experiment: "queue_cubes",
-        n,
-        threads: workers,
-        serial_s: serial_seconds(n),
-        parallel_s,
     });
 }
 // ANCHOR_END: queue_cubes

@@ -10,12 +10,13 @@
 //!
 //! Run it with `cargo run --release -p lesson5-solution --example lesson5-seeds` for a table,
 //! or add `-- --json` for one JSON object per line. Every parallel time includes starting the
-//! pool, as the seed's does; times are medians of several runs after a warm-up.
+//! pool, as the seed's does; times are medians of several runs after a warm-up, the serial and
+//! parallel runs taking turns.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use seedkit::{Measurement, Report, median_seconds};
+use seedkit::{Measurement, Report, serial_and_parallel};
 use subject::{Crossover, Race, Search, cubes_sqrt, cubes_sqrt_par, find_crossover};
 
 /// Seed 004's input sizes.
@@ -45,10 +46,14 @@ fn parallel(threads: usize, n: usize) -> Vec<(u64, f64)> {
 
 // ANCHOR: measure
 fn measure(report: &mut Report, n: u64, threads: usize) {
-    let reps = repetitions(n);
     let size = usize::try_from(n).expect("the sizes fit in usize");
-    let serial_s = median_seconds(reps, || cubes_sqrt(size));
-    let parallel_s = median_seconds(reps, || parallel(threads, size));
+    // Serial and parallel take turns, so that both see the same machine.
+    let (serial_s, parallel_s) = serial_and_parallel(
+        &format!("cubes_sqrt at n = {n} on {threads} threads"),
+        repetitions(n),
+        || cubes_sqrt(size),
+        || parallel(threads, size),
+    );
     report.add(Measurement {
         seed: "004",
         experiment: "cubes_sqrt",

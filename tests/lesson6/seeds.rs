@@ -6,20 +6,23 @@
 //!   `Parallel(delayed(poly)(x, *line) for line in df.values)`; `poly_grid_apply` with one
 //!   blocking round trip to the pool per row, like `[pool.apply(poly, ..) for line in ..]`;
 //! - `int_matmul_1000`: `parallel_dot` of two 1000×1000 random integer matrices in blocks of
-//!   rows, one block per thread like `np.split(A, n_jobs)`, against the serial product, both in
-//!   the cache-friendly i-k-j loop order; `int_matmul_ijk` the same in textbook i-j-k order.
+//!   rows, one block per thread like `np.split(A, n_jobs)`, against the same product as one block
+//!   on one thread, both in the cache-friendly i-k-j loop order; `int_matmul_ijk` the same in
+//!   textbook i-j-k order.
 //!
 //! `n` is the number of grid rows, or the matrices' side. Run it with
 //! `cargo run --release -p lesson6-solution --example lesson6-seeds` for a table, or add
-//! `-- --json` for one JSON object per line. Times are medians of several runs after a warm-up.
+//! `-- --json` for one JSON object per line. Times are medians of several runs after a warm-up,
+//! each round running the serial version and then the parallel ones, so that all see the same
+//! machine.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::ThreadPool;
-use seedkit::{Measurement, Report, median_seconds};
+use seedkit::{Measurement, Report, serial_and_each, serial_and_parallel};
 use subject::{
     Cubic, LoopOrder, Matrix, cubic_grid, evaluate_chunked, evaluate_per_row, evaluate_serial,
-    linspace, matmul_serial, parallel_dot, read_grid, write_grid,
+    linspace, parallel_dot, read_grid, write_grid,
 };
 
 const SIDE: usize = 1_000;
@@ -61,28 +64,28 @@ fn poly_grid_experiment(report: &mut Report) {
     let grid = seed_grid();
     let xs = linspace(-2.0, 2.0, 50);
     let n = grid.len() as u64;
-    let serial_s = median_seconds(REPS, || evaluate_serial(&grid, &xs));
+    let serial = || evaluate_serial(&grid, &xs);
     for threads in testkit::thread_counts() {
         let pool = pool(threads);
         // Python's default starmap chunk size: about four chunks per worker.
         let rows_per_task = grid.len().div_ceil(4 * threads);
-        let variants: [(&'static str, f64); 3] = [
-            (
-                "poly_grid",
-                median_seconds(REPS, || {
-                    pool.install(|| evaluate_chunked(&grid, &xs, rows_per_task))
-                }),
-            ),
-            (
-                "poly_grid_row",
-                median_seconds(REPS, || pool.install(|| evaluate_per_row(&grid, &xs))),
-            ),
-            (
-                "poly_grid_apply",
-                median_seconds(11, || evaluate_by_round_trips(&pool, &grid, &xs)),
-            ),
+        let mut tasks: [Box<dyn FnMut() -> Vec<f64>>; 2] = [
+            Box::new(|| pool.install(|| evaluate_chunked(&grid, &xs, rows_per_task))),
+            Box::new(|| pool.install(|| evaluate_per_row(&grid, &xs))),
         ];
-        for (experiment, parallel_s) in variants {
+        let what = format!("poly_grid on {threads} threads");
+        // Each round runs the serial version and then each parallel one, so all see one
+        // machine; the slow round trips get fewer rounds of their own.
+        let (serial_s, tasks_s) = serial_and_each(&what, REPS, serial, &mut tasks);
+        let (apply_serial_s, apply_s) = serial_and_parallel(&what, 11, serial, || {
+            evaluate_by_round_trips(&pool, &grid, &xs)
+        });
+        let variants = [
+            ("poly_grid", serial_s, tasks_s[0]),
+            ("poly_grid_row", serial_s, tasks_s[1]),
+            ("poly_grid_apply", apply_serial_s, apply_s),
+        ];
+        for (experiment, serial_s, parallel_s) in variants {
             report.add(Measurement {
                 seed: "002",
                 experiment,
@@ -104,19 +107,34 @@ fn matmul_experiment(report: &mut Report) {
     const REPS: usize = 3;
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let (a, b) = (random_matrix(&mut rng), random_matrix(&mut rng));
+    let thread_counts = testkit::thread_counts();
+    let one_thread = pool(1);
     for (experiment, order) in [
         ("int_matmul_1000", LoopOrder::Ikj),
         ("int_matmul_ijk", LoopOrder::Ijk),
     ] {
-        let multiply = || matmul_serial(&a, &b, order).expect("square matrices multiply");
-        let serial_s = median_seconds(REPS, multiply);
-        for threads in testkit::thread_counts() {
-            let pool = pool(threads);
-            let rows_per_block = SIDE.div_ceil(threads);
-            let parallel_s = median_seconds(REPS, || {
-                pool.install(|| parallel_dot(&a, &b, rows_per_block, order))
-                    .expect("square matrices multiply")
-            });
+        let (a, b) = (&a, &b);
+        // The serial run is the parallel code with all rows in one block on one thread, so the
+        // speedup compares one algorithm with itself (another serial function, however alike,
+        // may compile to different machine code).
+        let serial = || {
+            one_thread
+                .install(|| parallel_dot(a, b, SIDE, order))
+                .expect("square matrices multiply")
+        };
+        let mut on_pools: Vec<_> = thread_counts
+            .iter()
+            .map(|&threads| {
+                let pool = pool(threads);
+                let rows_per_block = SIDE.div_ceil(threads);
+                move || {
+                    pool.install(|| parallel_dot(a, b, rows_per_block, order))
+                        .expect("square matrices multiply")
+                }
+            })
+            .collect();
+        let (serial_s, parallel) = serial_and_each(experiment, REPS, serial, &mut on_pools);
+        for (&threads, parallel_s) in thread_counts.iter().zip(parallel) {
             report.add(Measurement {
                 seed: "002",
                 experiment,
