@@ -1257,11 +1257,11 @@ mod tests {
             [
                 ("book/src/a.md:1", "cargo test -p lesson1 ex1"),
                 ("book/src/a.md:1", "cargo xtask progress"),
-                ("book/src/a.md:6", "cargo bench -p lesson1"),
-                ("book/src/a.md:7", "cargo xtask ci"),
-                ("book/src/a.md:11", "cargo xtask seeds"),
+                ("book/src/a.md:7", "cargo bench -p lesson1"),
+                ("book/src/a.md:8", "cargo xtask ci"),
+                ("book/src/a.md:12", "cargo xtask seeds"),
                 (
-                    "book/src/a.md:21",
+                    "book/src/a.md:22",
                     "RUSTFLAGS=\"--cfg loom\" cargo test --release"
                 ),
             ]
@@ -1272,7 +1272,7 @@ mod tests {
         );
         assert_eq!(
             code_spans("a ``x ` y`` b `c`"),
-            [(2, "x ` y".into()), (13, "c".into())]
+            [(2, "x ` y".into()), (14, "c".into())]
         );
     }
 
