@@ -134,13 +134,18 @@ enum Command {
         #[arg(long)]
         reference: bool,
     },
-    /// Reruns the seed tutorials' experiments and shows them next to the seeds' own numbers.
+    /// Reruns the seed tutorials' experiments on your code, beside the seeds' and the
+    /// reference's numbers.
     ///
-    /// Runs every lesson's seeds example (`cargo run --release -p lessonN-solution --example
-    /// lessonN-seeds -- --json`), one after another, and prints one table: each experiment with
-    /// the numbers its seed published (from tests/lessonN/seeds.toml, with the seed's process
-    /// and core counts) and this machine's serial and parallel times and speedup. A lesson whose
-    /// example fails gets an error row, and the others still run; the exit code is then 1.
+    /// Runs every lesson's seeds example on your crate (`cargo run --release -p lessonN
+    /// --example lessonN-seeds -- --json`), one after another, and prints one table: each
+    /// experiment with the speedup its seed published (tests/lessonN/seeds.toml, with the
+    /// seed's process and core counts), the reference solution's recorded speedup
+    /// (tests/lessonN/seeds-reference.json, measured on the machine named above the table) and
+    /// this run's serial and parallel times and speedup. Serial and parallel runs take turns,
+    /// and a speedup above the thread count is marked as a measurement error. A lesson whose
+    /// exercises are not started gets a line naming the exercise and its book section, one
+    /// that fails gets an error; the others still run, and the exit code is then 1.
     Seeds {
         #[command(flatten)]
         options: seeds::Options,

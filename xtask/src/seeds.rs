@@ -1,49 +1,105 @@
-//! `cargo xtask seeds`: every lesson's seed experiments, rerun here, next to the numbers the
-//! seed tutorials published.
+//! `cargo xtask seeds`: every lesson's seed experiments, rerun here on the student's code, next
+//! to the numbers the seed tutorials published and the ones the reference solution recorded.
 //!
-//! Each lesson with a `solutions/lessonN/examples/seeds.rs` is run in turn, one at a time so
-//! that no two disturb each other's timings, as `cargo run --release -p lessonN-solution
-//! --example lessonN-seeds -- --json` (the name its Cargo.toml gives that file). Its JSON lines (the format of `tests/seedkit`) are matched with
-//! the numbers in `tests/lessonN/seeds.toml` (format: [`SeedsFile`]) and shown in one table. A
-//! lesson whose example fails gets an error row; the others still run.
+//! The experiments are written once, in `tests/lessonN/seeds.rs`, and built as the example
+//! `lessonN-seeds` of both the student's crate and the reference. Each lesson is run in turn,
+//! one at a time so that no two disturb each other's timings, as `cargo run --release -p
+//! lessonN --example lessonN-seeds -- --json` (with `--reference`, on `lessonN-solution`). Its
+//! JSON lines (the format of `tests/seedkit`) are matched with the numbers in
+//! `tests/lessonN/seeds.toml` (format: [`SeedsFile`]) and with the reference's recorded run,
+//! `tests/lessonN/seeds-reference.json` (format: [`Recorded`], written by `--record`), and
+//! shown in one table. A lesson whose example stops at a `todo!` gets a "not started" line
+//! naming the exercise; one that fails otherwise gets an error; the others still run.
 //!
 //! Pictures (`--plot DIR`) are drawn by lesson 5's `plot_seeds` example, which reads the same
 //! JSON lines that `--json` prints: plotting is what lesson 5 teaches and its crate already
 //! depends on plotters, so the tooling stays free of a drawing library.
 
-use seedkit::human_seconds;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::{Context, Result, bail, ensure};
+use seedkit::{
+    ERROR_MARK, error_mark_legend, grouped, human_seconds, is_measurement_error, speedup_cell,
+    times,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::first_lines;
 use crate::cmd::Cmd;
-use crate::lessons::{self, Lesson};
-use crate::report::{Table, duration, plural};
+use crate::lessons;
+use crate::report::{duration, plural};
 use crate::scratch;
 
 /// What `cargo xtask seeds` was asked to do.
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, clap::Args)]
 pub struct Options {
-    /// Prints the combined JSON lines (each with its `lesson`, and the seed's numbers under
-    /// `published`) instead of the table.
+    /// Prints the combined JSON lines (each with its `lesson`, the seed's numbers under
+    /// `published` and the reference's recorded ones under `reference`) instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plot_seeds example.
+    /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plotting code (your
+    /// lesson5 crate's, so its plotting exercise must be done). DIR is created if needed.
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
     /// Only this lesson (its number, such as 5).
     #[arg(long, value_name = "N")]
     pub lesson: Option<u32>,
+    /// Runs the reference solutions instead of your code (the course repository only).
+    #[arg(long, hide = in_handout())]
+    pub reference: bool,
+    /// Runs the reference solutions and writes their numbers to
+    /// tests/lessonN/seeds-reference.json, with this machine's description (maintainers).
+    #[arg(long, hide = in_handout())]
+    pub record: bool,
+}
+
+/// Whether this is the students' copy of the course (no `solutions/`): the reference's flags
+/// are then hidden from `--help`.
+fn in_handout() -> bool {
+    lessons::workspace_root().is_ok_and(|root| !root.join("solutions").is_dir())
 }
 
 /// The lesson whose example draws the pictures, and the example's name.
 const PLOTTER: (u32, &str) = (5, "lesson5-plot-seeds");
+
+/// Whose code the experiments run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    /// The student's crates, `lessonN` under `lessons/`.
+    Student,
+    /// The reference solutions, `lessonN-solution` under `solutions/`.
+    Reference,
+}
+
+impl Subject {
+    /// The package of lesson `lesson` that this subject runs.
+    pub fn package(self, lesson: u32) -> String {
+        match self {
+            Subject::Student => format!("lesson{lesson}"),
+            Subject::Reference => format!("lesson{lesson}-solution"),
+        }
+    }
+
+    /// The directory of that package, relative to the workspace root.
+    pub fn dir(self, lesson: u32) -> String {
+        match self {
+            Subject::Student => format!("lessons/lesson{lesson}"),
+            Subject::Reference => format!("solutions/lesson{lesson}"),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Subject::Student => "your code (the lessonN crates)",
+            Subject::Reference => "the reference solutions",
+        }
+    }
+}
 
 /// One measurement, as a lesson's seeds example prints it with `--json`, one per line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -60,6 +116,21 @@ pub struct Measurement {
     pub serial_s: f64,
     /// Median seconds of the parallel run.
     pub parallel_s: f64,
+    /// Whether the speedup is above what `threads` allows ([`seedkit::is_measurement_error`]);
+    /// recomputed on reading, so a line without the field is judged too.
+    #[serde(default)]
+    pub measurement_error: bool,
+}
+
+impl Measurement {
+    /// Serial time over parallel time.
+    pub fn speedup(&self) -> f64 {
+        self.serial_s / self.parallel_s
+    }
+
+    fn key(&self) -> (&str, &str, u64) {
+        (&self.seed, &self.experiment, self.n)
+    }
 }
 
 /// Reads a seeds example's standard output: one [`Measurement`] per non-blank line.
@@ -69,7 +140,7 @@ pub fn parse_measurements(stdout: &str) -> Result<Vec<Measurement>> {
         if line.trim().is_empty() {
             continue;
         }
-        let measurement: Measurement = serde_json::from_str(line).with_context(|| {
+        let mut measurement: Measurement = serde_json::from_str(line).with_context(|| {
             format!(
                 "output line {} is not a seed measurement such as {{\"seed\":\"000\",\
                  \"experiment\":\"square\",\"n\":10,\"threads\":2,\"serial_s\":1e-6,\
@@ -77,6 +148,7 @@ pub fn parse_measurements(stdout: &str) -> Result<Vec<Measurement>> {
                 index + 1
             )
         })?;
+        judge(&mut measurement);
         found.push(measurement);
     }
     Ok(found)
@@ -136,14 +208,14 @@ impl Published {
             .or_else(|| Some(self.serial_s? / self.parallel_s?))
     }
 
-    /// Where the seed ran: `8 procs, 8 cores`, as much of it as the seed said.
+    /// Where the seed ran, as much of it as the seed said: `8p, 8c` for 8 processes on 8 cores.
     pub fn setup(&self) -> String {
         let mut parts = Vec::new();
         if let Some(processes) = self.processes {
-            parts.push(format!("{processes} procs"));
+            parts.push(format!("{processes}p"));
         }
         if let Some(cores) = self.cores {
-            parts.push(format!("{cores} cores"));
+            parts.push(format!("{cores}c"));
         }
         parts.join(", ")
     }
@@ -237,11 +309,227 @@ impl SeedsFile {
     }
 }
 
+/// `tests/lessonN/seeds-reference.json`: the reference solution's run of a lesson's seeds,
+/// recorded by `cargo xtask seeds --record`, with the machine it ran on.
+///
+/// ```json
+/// {
+///   "package": "lesson1-solution",
+///   "machine": {"cpu": "…", "logical_cores": 2, "os": "linux 6.1.0 (Debian GNU/Linux 12)",
+///               "rustc": "rustc 1.95.0 (…)", "date": "2026-12-02", "load_average": "1.9 1.2 0.8"},
+///   "measurements": [
+///     {"seed":"000","experiment":"square","n":10,"threads":2,"serial_s":…,"parallel_s":…,"measurement_error":false}
+///   ]
+/// }
+/// ```
+///
+/// `measurements` holds exactly the JSON lines the lesson's example printed, one per line of
+/// the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recorded {
+    /// The package that was measured: `lessonN-solution`.
+    pub package: String,
+    /// Where it was measured.
+    pub machine: Machine,
+    /// The measurements, in the order the example printed them.
+    pub measurements: Vec<Measurement>,
+}
+
+/// The machine a [`Recorded`] run came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Machine {
+    /// The CPU's model name, as /proc/cpuinfo gives it.
+    pub cpu: String,
+    /// The threads the run could use (`available_parallelism`).
+    pub logical_cores: usize,
+    /// The operating system and its kernel release.
+    pub os: String,
+    /// `rustc --version`.
+    pub rustc: String,
+    /// The day of the run, `YYYY-MM-DD` in UTC.
+    pub date: String,
+    /// The 1, 5 and 15 minute load averages when the run ended (Linux), as a hint of how busy
+    /// the machine was; empty where unknown.
+    pub load_average: String,
+}
+
+impl Machine {
+    /// This machine, now.
+    pub fn here(root: &Path) -> Machine {
+        let cpu = fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find(|line| line.starts_with("model name"))
+                    .and_then(|line| line.split_once(':'))
+                    .map(|(_, name)| name.trim().to_owned())
+            })
+            .unwrap_or_else(|| "unknown CPU".to_owned());
+        let kernel = fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let distribution = fs::read_to_string("/etc/os-release")
+            .ok()
+            .and_then(|text| {
+                text.lines()
+                    .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+                    .map(|name| name.trim_matches('"').to_owned())
+            })
+            .map(|name| format!(" ({name})"))
+            .unwrap_or_default();
+        let rustc = Cmd::new("rustc", root)
+            .arg("--version")
+            .run()
+            .ok()
+            .filter(|output| output.success())
+            .map(|output| output.stdout().trim().to_owned())
+            .unwrap_or_else(|| "unknown rustc".to_owned());
+        let load_average = fs::read_to_string("/proc/loadavg")
+            .map(|text| {
+                text.split_whitespace()
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        Machine {
+            cpu,
+            logical_cores: available_threads(),
+            os: format!("{} {}{distribution}", std::env::consts::OS, kernel.trim()),
+            rustc,
+            date: utc_date(SystemTime::now()),
+            load_average,
+        }
+    }
+
+    /// One line: `Intel(R) Xeon(R) …, 2 logical cores, linux 6.1.0 (…), rustc 1.95.0 (…), on
+    /// 2026-12-02 (load 1.9 1.2 0.8)`.
+    pub fn describe(&self) -> String {
+        let mut text = format!(
+            "{}, {}, {}, {}, on {}",
+            self.cpu,
+            plural(self.logical_cores, "logical core"),
+            self.os,
+            self.rustc,
+            self.date
+        );
+        if !self.load_average.is_empty() {
+            let _ = write!(text, " (load {})", self.load_average);
+        }
+        text
+    }
+}
+
+/// `YYYY-MM-DD` of `time` in UTC.
+fn utc_date(time: SystemTime) -> String {
+    let seconds = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// The Gregorian date `days` after 1970-01-01, counting in 400-year eras of 146 097 days
+/// whose years start on 1 March, so that the leap day falls at the end of a year.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+impl Recorded {
+    /// The file's path, relative to the workspace root.
+    pub fn relative_path(lesson: u32) -> String {
+        format!("tests/lesson{lesson}/seeds-reference.json")
+    }
+
+    /// Reads and checks the text of a `seeds-reference.json`.
+    pub fn parse(text: &str) -> Result<Self> {
+        let mut recorded: Recorded = serde_json::from_str(text)?;
+        for measurement in &mut recorded.measurements {
+            judge(measurement);
+        }
+        Ok(recorded)
+    }
+
+    /// Reads lesson `lesson`'s file; a lesson without one has no recorded numbers.
+    pub fn load(root: &Path, lesson: u32) -> Result<Option<Self>> {
+        let relative = Self::relative_path(lesson);
+        let path = root.join(&relative);
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("could not read {relative}"))?;
+        let recorded = Self::parse(&text).with_context(|| {
+            format!(
+                "{relative} is not a valid record of the reference's seeds (rewrite it with \
+                 `cargo xtask seeds --record --lesson {lesson}`)"
+            )
+        })?;
+        Ok(Some(recorded))
+    }
+
+    /// The file's text: the package and machine, then one measurement per line.
+    pub fn to_text(&self) -> String {
+        let lines: Vec<String> = self
+            .measurements
+            .iter()
+            .map(|m| format!("    {}", compact(m)))
+            .collect();
+        format!(
+            "{{\n  \"package\": {},\n  \"machine\": {},\n  \"measurements\": [\n{}\n  ]\n}}\n",
+            compact(&self.package),
+            compact(&self.machine),
+            lines.join(",\n")
+        )
+    }
+
+    /// The recorded row for `row`: the same experiment, size and thread count, or else the
+    /// one of the same experiment and size whose thread count is nearest (ties: the lower).
+    pub fn matching(&self, row: &Measurement) -> Option<&Measurement> {
+        self.measurements
+            .iter()
+            .filter(|recorded| recorded.key() == row.key())
+            .min_by_key(|recorded| (recorded.threads.abs_diff(row.threads), recorded.threads))
+    }
+}
+
+/// `value` as one line of JSON.
+fn compact<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data always serializes")
+}
+
+/// Sets `measurement_error` from the numbers, whatever the line said.
+fn judge(measurement: &mut Measurement) {
+    measurement.measurement_error |=
+        is_measurement_error(measurement.speedup(), measurement.threads);
+}
+
 /// What one lesson's run gave.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// Its measurements, each with the published numbers it matches.
     Rows(Vec<(Measurement, Option<Published>)>),
+    /// The example stopped at an exercise's `todo!`.
+    NotStarted {
+        /// The exercise, as its `todo!` names it: `Exercise 1.3`.
+        exercise: String,
+        /// Where the book explains it: `book/src/lesson1.md#own-pool`.
+        section: String,
+    },
     /// Why there are none.
     Failed(String),
 }
@@ -251,86 +539,232 @@ pub enum Outcome {
 pub struct LessonRun {
     /// The lesson's number.
     pub lesson: u32,
+    /// The package that ran.
+    pub package: String,
     /// What came of it.
     pub outcome: Outcome,
     /// The example's `note: …` lines from standard error, such as a crossover it found.
     pub notes: Vec<String>,
+    /// The reference's recorded run of this lesson, if there is one.
+    pub recorded: Option<Recorded>,
 }
 
-/// Runs the command: every lesson's seeds, then the table or JSON lines, then the pictures.
-pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
-    let numbers = lessons_with_seeds(root, options.lesson)?;
-    let mut runs = Vec::new();
-    for number in numbers {
-        runs.push(run_lesson(root, number));
+/// Everything the command will do, decided (and every argument checked) before any of it.
+#[derive(Debug)]
+pub struct Plan {
+    subject: Subject,
+    /// The lessons to run, each with its example's name and its data files, read and checked.
+    lessons: Vec<Planned>,
+    /// The directory for the pictures, checked to be writable, and the plotting package.
+    plot: Option<(PathBuf, String)>,
+    json: bool,
+    record: bool,
+}
+
+#[derive(Debug)]
+struct Planned {
+    lesson: u32,
+    example: String,
+    published: SeedsFile,
+    recorded: Option<Recorded>,
+}
+
+/// Checks every argument and reads every file the run will need, so that a mistake is
+/// reported at once rather than after minutes of experiments.
+pub fn plan(root: &Path, options: &Options) -> Result<Plan> {
+    let subject = if options.reference || options.record {
+        Subject::Reference
+    } else {
+        Subject::Student
+    };
+    if subject == Subject::Reference && !root.join("solutions").is_dir() {
+        let flag = if options.record {
+            "--record"
+        } else {
+            "--reference"
+        };
+        bail!(
+            "{flag} runs the reference solutions (solutions/), which this copy of the course \
+             does not have: run `cargo xtask seeds` to measure your own code"
+        );
     }
-    let failed = runs
+    let numbers = lessons::discover(root)?;
+    if let Some(wanted) = options.lesson
+        && !numbers.contains(&wanted)
+    {
+        bail!(
+            "there is no lesson {wanted}: the lessons are {}",
+            lesson_list(&numbers)
+        );
+    }
+    let has_example = |number: u32| {
+        root.join(subject.dir(number))
+            .join("examples/seeds.rs")
+            .is_file()
+    };
+    let chosen: Vec<u32> = numbers
         .iter()
-        .any(|run| matches!(run.outcome, Outcome::Failed(_)));
+        .copied()
+        .filter(|&number| options.lesson.is_none_or(|wanted| wanted == number))
+        .filter(|&number| has_example(number))
+        .collect();
+    if chosen.is_empty() {
+        match options.lesson {
+            Some(wanted) => bail!(
+                "lesson {wanted} has no seeds example: {}/examples/seeds.rs is missing",
+                subject.dir(wanted)
+            ),
+            None => bail!(
+                "no lesson has a seeds example ({}/examples/seeds.rs)",
+                subject.dir(0).replace('0', "N")
+            ),
+        }
+    }
+    let mut planned = Vec::new();
+    for lesson in chosen {
+        let manifest = format!("{}/Cargo.toml", subject.dir(lesson));
+        let text = fs::read_to_string(root.join(&manifest))
+            .with_context(|| format!("could not read {manifest}"))?;
+        let example = seeds_example_name(&text)
+            .with_context(|| format!("{manifest} is not a valid manifest"))?;
+        planned.push(Planned {
+            lesson,
+            example,
+            published: SeedsFile::load(root, lesson)?,
+            recorded: Recorded::load(root, lesson)?,
+        });
+    }
+    let plot = match &options.plot {
+        Some(dir) => Some((writable_dir(dir)?, plotter(root, subject)?)),
+        None => None,
+    };
+    Ok(Plan {
+        subject,
+        lessons: planned,
+        plot,
+        json: options.json,
+        record: options.record,
+    })
+}
+
+/// `1–6` for consecutive lessons, else `1, 2, 4`.
+fn lesson_list(numbers: &[u32]) -> String {
+    match (numbers.first(), numbers.last()) {
+        (Some(first), Some(last))
+            if numbers.len() > 2 && (last - first) as usize + 1 == numbers.len() =>
+        {
+            format!("{first}–{last}")
+        }
+        _ => numbers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// `dir` made absolute, created if missing, and proved writable by writing a file into it.
+fn writable_dir(dir: &Path) -> Result<PathBuf> {
+    let absolute = std::path::absolute(dir)
+        .with_context(|| format!("--plot {}: could not resolve the path", dir.display()))?;
+    let shown = dir.display();
+    if absolute.exists() && !absolute.is_dir() {
+        bail!("--plot {shown}: it is a file, not a directory: give a directory for the SVGs");
+    }
+    fs::create_dir_all(&absolute).with_context(|| {
+        format!("--plot {shown}: could not create the directory: choose one you can write to")
+    })?;
+    let probe = absolute.join(".seeds-plot-write-test");
+    fs::write(&probe, b"").with_context(|| {
+        format!("--plot {shown}: cannot write into this directory: choose one you can write to")
+    })?;
+    let _ = fs::remove_file(&probe);
+    Ok(absolute)
+}
+
+/// The package whose `plot_seeds` example draws the pictures, checked to have it.
+fn plotter(root: &Path, subject: Subject) -> Result<String> {
+    let (lesson, example) = PLOTTER;
+    let source = format!("{}/examples/plot_seeds.rs", subject.dir(lesson));
+    ensure!(
+        root.join(&source).is_file(),
+        "--plot draws with lesson {lesson}'s {example} example, but {source} is missing"
+    );
+    Ok(subject.package(lesson))
+}
+
+/// Runs the command: the plan, every lesson's seeds, then the table or JSON lines, the
+/// recorded files and the pictures.
+pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
+    let plan = plan(root, options)?;
+    let runs: Vec<LessonRun> = plan
+        .lessons
+        .iter()
+        .map(|planned| run_lesson(root, plan.subject, planned))
+        .collect();
+    let incomplete = runs
+        .iter()
+        .any(|run| !matches!(run.outcome, Outcome::Rows(_)));
     let lines = json_lines(&runs);
-    if options.json {
+    if plan.json {
         print!("{lines}");
+        eprint!("{}", below_table(&runs, true));
+    } else {
+        print!("{}", render(&runs, plan.subject, available_threads()));
+    }
+    let mut problems = Vec::new();
+    if plan.record {
+        let machine = Machine::here(root);
         for run in &runs {
-            if let Outcome::Failed(error) = &run.outcome {
-                eprintln!("error: lesson {}: {error}", run.lesson);
-            }
-            for note in &run.notes {
-                eprintln!("lesson {}: {note}", run.lesson);
+            match record(root, run, &machine) {
+                Ok(Some(path)) => eprintln!("recorded {path}"),
+                Ok(None) => problems.push(format!(
+                    "lesson {}: not recorded, as it gave no measurement",
+                    run.lesson
+                )),
+                Err(error) => problems.push(format!("{error:#}")),
             }
         }
-    } else {
-        print!("{}", render(&runs, available_threads()));
     }
-    let plotted = match &options.plot {
-        Some(dir) => plot(root, dir, &lines),
-        None => Ok(()),
-    };
-    if let Err(error) = &plotted {
-        eprintln!("error: {error:#}");
+    if let Some((dir, package)) = &plan.plot
+        && let Err(error) = plot(root, dir, package, &lines)
+    {
+        problems.push(format!("{error:#}"));
     }
-    Ok(if failed || plotted.is_err() {
+    for problem in &problems {
+        eprintln!("error: {problem}");
+    }
+    Ok(if incomplete || !problems.is_empty() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     })
 }
 
+/// Writes `run`'s measurements as lesson's recorded reference numbers; `None` when it has
+/// none.
+fn record(root: &Path, run: &LessonRun, machine: &Machine) -> Result<Option<String>> {
+    let Outcome::Rows(rows) = &run.outcome else {
+        return Ok(None);
+    };
+    let recorded = Recorded {
+        package: run.package.clone(),
+        machine: machine.clone(),
+        measurements: rows.iter().map(|(row, _)| row.clone()).collect(),
+    };
+    let relative = Recorded::relative_path(run.lesson);
+    fs::write(root.join(&relative), recorded.to_text())
+        .with_context(|| format!("could not write {relative}"))?;
+    Ok(Some(relative))
+}
+
 fn available_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// The lessons that have a seeds example, or just `only` (which must have one).
-fn lessons_with_seeds(root: &Path, only: Option<u32>) -> Result<Vec<u32>> {
-    let has_seeds = |number: u32| root.join(seeds_example(number)).is_file();
-    let numbers: Vec<u32> = lessons::discover(root)?
-        .into_iter()
-        .filter(|&number| has_seeds(number))
-        .collect();
-    match only {
-        None if numbers.is_empty() => {
-            bail!("no lesson has a seeds example (solutions/lessonN/examples/seeds.rs)")
-        }
-        None => Ok(numbers),
-        Some(wanted) if numbers.contains(&wanted) => Ok(vec![wanted]),
-        Some(wanted) => {
-            let known: Vec<String> = numbers.iter().map(u32::to_string).collect();
-            bail!(
-                "lesson {wanted} has no seeds example ({} is missing); the lessons with one are \
-                 {}",
-                seeds_example(wanted),
-                known.join(", ")
-            )
-        }
-    }
-}
-
-fn seeds_example(lesson: u32) -> String {
-    format!("solutions/lesson{lesson}/examples/seeds.rs")
-}
-
-/// The name cargo knows `examples/seeds.rs` by in a solution's Cargo.toml: its `[[example]]`
-/// entry's name (the lessons use `lessonN-seeds`, so that their binaries do not overwrite each
-/// other in `target/`), or `seeds` when the manifest has no entry for it.
+/// The name cargo knows `examples/seeds.rs` by in a lesson crate's Cargo.toml: its
+/// `[[example]]` entry's name (the lessons use `lessonN-seeds`, so that their binaries do not
+/// overwrite each other in `target/`), or `seeds` when the manifest has no entry for it.
 pub fn seeds_example_name(manifest: &str) -> Result<String> {
     #[derive(Deserialize)]
     struct Manifest {
@@ -351,74 +785,40 @@ pub fn seeds_example_name(manifest: &str) -> Result<String> {
         .map_or_else(|| "seeds".to_owned(), |example| example.name))
 }
 
-/// The package and the example name of lesson `lesson`'s seeds.
-fn seeds_target(root: &Path, lesson: u32) -> Result<(String, String)> {
-    let package = Lesson::load(root, lesson)?.solution_package();
-    let relative = format!("solutions/lesson{lesson}/Cargo.toml");
-    let text = fs::read_to_string(root.join(&relative))
-        .with_context(|| format!("could not read {relative}"))?;
-    let example =
-        seeds_example_name(&text).with_context(|| format!("{relative} is not a valid manifest"))?;
-    Ok((package, example))
-}
-
-fn run_lesson(root: &Path, lesson: u32) -> LessonRun {
-    let failed = |error: anyhow::Error| LessonRun {
-        lesson,
-        outcome: Outcome::Failed(format!("{error:#}")),
-        notes: Vec::new(),
-    };
-    let ((package, example), published) = match seeds_target(root, lesson)
-        .and_then(|target| Ok((target, SeedsFile::load(root, lesson)?)))
-    {
-        Ok(found) => found,
-        Err(error) => return failed(error),
-    };
+fn run_lesson(root: &Path, subject: Subject, planned: &Planned) -> LessonRun {
+    let lesson = planned.lesson;
+    let package = subject.package(lesson);
     let cmd = Cmd::cargo(root).args([
         "run",
         "--release",
         "-p",
         &package,
         "--example",
-        &example,
+        &planned.example,
         "--",
         "--json",
     ]);
     eprintln!("lesson {lesson}: {}", cmd.display());
     let started = Instant::now();
-    let output = match cmd.run() {
-        Ok(output) => output,
-        Err(error) => return failed(error),
-    };
-    let stderr = output.stderr();
-    // A failed run's `note:` lines are the panic's hints, already part of the error.
-    let notes: Vec<String> = stderr
-        .lines()
-        .filter(|line| output.success() && line.starts_with("note: "))
-        .map(str::to_owned)
-        .collect();
-    let outcome = if output.success() {
-        match parse_measurements(&output.stdout()) {
-            Ok(rows) if rows.is_empty() => {
-                Outcome::Failed(format!("`{}` printed no measurement", cmd.display()))
-            }
-            Ok(rows) => Outcome::Rows(
-                rows.into_iter()
-                    .map(|row| {
-                        let matched = published.matching(&row).cloned();
-                        (row, matched)
-                    })
-                    .collect(),
-            ),
-            Err(error) => Outcome::Failed(format!("`{}`: {error:#}", cmd.display())),
+    let (outcome, notes) = match cmd.run() {
+        Ok(output) => {
+            let stderr = output.stderr();
+            let outcome = if output.success() {
+                rows_of(&output.stdout(), &planned.published).unwrap_or_else(|error| {
+                    Outcome::Failed(format!("`{}`: {error:#}", cmd.display()))
+                })
+            } else {
+                failure(&cmd.display(), &output.status.to_string(), &stderr)
+            };
+            // A failed run's `note:` lines are the panic's hints, already part of the error.
+            let notes = stderr
+                .lines()
+                .filter(|line| output.success() && line.starts_with("note: "))
+                .map(str::to_owned)
+                .collect();
+            (outcome, notes)
         }
-    } else {
-        Outcome::Failed(format!(
-            "`{}` failed ({}):\n{}",
-            cmd.display(),
-            output.status,
-            failure_excerpt(&stderr)
-        ))
+        Err(error) => (Outcome::Failed(format!("{error:#}")), Vec::new()),
     };
     if let Outcome::Rows(rows) = &outcome {
         eprintln!(
@@ -429,9 +829,56 @@ fn run_lesson(root: &Path, lesson: u32) -> LessonRun {
     }
     LessonRun {
         lesson,
+        package,
         outcome,
         notes,
+        recorded: planned.recorded.clone(),
     }
+}
+
+/// The measurements an example printed, matched with the published numbers.
+fn rows_of(stdout: &str, published: &SeedsFile) -> Result<Outcome> {
+    let rows = parse_measurements(stdout)?;
+    ensure!(!rows.is_empty(), "it printed no measurement");
+    Ok(Outcome::Rows(
+        rows.into_iter()
+            .map(|row| {
+                let matched = published.matching(&row).cloned();
+                (row, matched)
+            })
+            .collect(),
+    ))
+}
+
+/// What a failed run of `shown` (exit `status`) means: an exercise not started, when it
+/// stopped at a `todo!`, or else the error with the part of its output worth reading.
+fn failure(shown: &str, status: &str, stderr: &str) -> Outcome {
+    if let Some(outcome) = not_started(stderr) {
+        return outcome;
+    }
+    Outcome::Failed(format!(
+        "`{shown}` failed ({status}):\n{}",
+        failure_excerpt(stderr)
+    ))
+}
+
+/// The exercise a `not yet implemented: Exercise 1.3: read book/src/lesson1.md#own-pool`
+/// panic names, if the output has one.
+fn not_started(stderr: &str) -> Option<Outcome> {
+    const TODO: &str = "not yet implemented";
+    let line = stderr.lines().find(|line| line.contains(TODO))?;
+    let message = line[line.find(TODO)? + TODO.len()..]
+        .trim_start_matches(':')
+        .trim()
+        .trim_end_matches(['\'', '"', ',']);
+    let (exercise, section) = match message.split_once(": read ") {
+        Some((exercise, section)) => (exercise.trim(), section.trim()),
+        None => (message, ""),
+    };
+    Some(Outcome::NotStarted {
+        exercise: exercise.to_owned(),
+        section: section.to_owned(),
+    })
 }
 
 /// The part of a failed run's standard error worth showing: from the first error or panic on.
@@ -444,15 +891,18 @@ fn failure_excerpt(stderr: &str) -> String {
     first_lines(lines[start..].join("\n").trim_end(), 12)
 }
 
-/// One line of `--json`: the measurement with its lesson first and the matched published
-/// numbers, if any, under `published`.
+/// One line of `--json`: the measurement with its lesson and package first, the matched
+/// published numbers under `published` and the reference's recorded row under `reference`.
 #[derive(Debug, Serialize)]
 struct JsonLine<'a> {
     lesson: u32,
+    package: &'a str,
     #[serde(flatten)]
     measurement: &'a Measurement,
     #[serde(skip_serializing_if = "Option::is_none")]
     published: Option<PublishedNumbers>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reference: Option<ReferenceNumbers>,
 }
 
 /// The published numbers of a [`JsonLine`], without the keys that repeat the measurement's.
@@ -470,6 +920,15 @@ struct PublishedNumbers {
     speedup: Option<f64>,
 }
 
+/// The reference's recorded row of a [`JsonLine`] (possibly at another thread count).
+#[derive(Debug, Serialize)]
+struct ReferenceNumbers {
+    threads: usize,
+    serial_s: f64,
+    parallel_s: f64,
+    measurement_error: bool,
+}
+
 /// Every measured row of `runs` as JSON lines, each ending in `\n`.
 pub fn json_lines(runs: &[LessonRun]) -> String {
     let mut text = String::new();
@@ -478,8 +937,13 @@ pub fn json_lines(runs: &[LessonRun]) -> String {
             continue;
         };
         for (measurement, published) in rows {
+            let reference = run
+                .recorded
+                .as_ref()
+                .and_then(|recorded| recorded.matching(measurement));
             let line = JsonLine {
                 lesson: run.lesson,
+                package: &run.package,
                 measurement,
                 published: published.as_ref().map(|entry| PublishedNumbers {
                     processes: entry.processes,
@@ -487,6 +951,12 @@ pub fn json_lines(runs: &[LessonRun]) -> String {
                     serial_s: entry.serial_s,
                     parallel_s: entry.parallel_s,
                     speedup: entry.speedup,
+                }),
+                reference: reference.map(|row| ReferenceNumbers {
+                    threads: row.threads,
+                    serial_s: row.serial_s,
+                    parallel_s: row.parallel_s,
+                    measurement_error: row.measurement_error,
                 }),
             };
             let json = serde_json::to_string(&line).expect("a measurement always serializes");
@@ -498,64 +968,144 @@ pub fn json_lines(runs: &[LessonRun]) -> String {
 
 const NONE: &str = "—";
 
-/// The table of every lesson's rows, with the notes and errors under it.
-pub fn render(runs: &[LessonRun], threads_here: usize) -> String {
-    let mut table = Table::new(&[
-        "lesson",
-        "seed",
+/// The widest line [`render`] may print: rustfmt's width, which fits a terminal and the book.
+pub const WIDTH: usize = 100;
+
+/// The table of every lesson's rows, the machines above it and the notes and errors under it.
+pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> String {
+    let mut text = String::new();
+    let intro = format!(
+        "Seeds on {}. seed: the tutorial's own speedup (tests/lessonN/seeds.toml; p processes, \
+         c cores, where it says). reference: the reference solution's recorded speedup (@t: \
+         recorded at t threads only). The last four columns are this run, on {}.",
+        subject.describe(),
+        counted_grouped(threads_here, "available thread")
+    );
+    text.push_str(&wrap(&intro, WIDTH));
+    text.push_str(&wrap(&recorded_machines(runs), WIDTH));
+    text.push('\n');
+
+    let header = [
         "experiment",
         "n",
-        "seed serial",
-        "seed parallel",
-        "seed speedup",
-        "seed ran on",
+        "seed",
+        "reference",
         "threads",
         "serial",
         "parallel",
         "speedup",
-    ]);
-    let mut below = String::new();
+    ];
+    // Each lesson is a heading line followed by its rows (none when it did not run).
+    let mut blocks: Vec<(String, Vec<[String; 8]>)> = Vec::new();
+    let mut impossible = false;
     for run in runs {
-        match &run.outcome {
+        let heading = match &run.outcome {
             Outcome::Rows(rows) => {
-                for (row, published) in rows {
-                    let p = published.as_ref();
-                    let or_none = |value: Option<String>| value.unwrap_or_else(|| NONE.to_owned());
-                    table.row(&[
-                        run.lesson.to_string(),
-                        row.seed.clone(),
-                        row.experiment.clone(),
-                        grouped(row.n),
-                        or_none(p.and_then(|p| p.serial_s).map(human_seconds)),
-                        or_none(p.and_then(|p| p.parallel_s).map(human_seconds)),
-                        or_none(p.and_then(Published::speedup).map(times)),
-                        or_none(p.map(Published::setup).filter(|s| !s.is_empty())),
-                        row.threads.to_string(),
-                        human_seconds(row.serial_s),
-                        human_seconds(row.parallel_s),
-                        times(row.serial_s / row.parallel_s),
-                    ]);
-                }
+                let seeds: Vec<&str> = {
+                    let mut seeds: Vec<&str> =
+                        rows.iter().map(|(row, _)| row.seed.as_str()).collect();
+                    seeds.dedup();
+                    seeds
+                };
+                format!("lesson {} (seed {})", run.lesson, seeds.join(", "))
             }
-            Outcome::Failed(error) => {
-                table.row(&[
-                    run.lesson.to_string(),
-                    NONE.to_owned(),
-                    "FAILED (see below)".to_owned(),
+            Outcome::NotStarted { exercise, section } => {
+                let mut line = format!(
+                    "lesson {}: not started: {}",
+                    run.lesson,
+                    lowercase_first(exercise)
+                );
+                if !section.is_empty() {
+                    let _ = write!(line, ", see {section}");
+                }
+                line
+            }
+            Outcome::Failed(_) => format!("lesson {}: FAILED (see below)", run.lesson),
+        };
+        let mut cells = Vec::new();
+        if let Outcome::Rows(rows) = &run.outcome {
+            for (row, published) in rows {
+                impossible |= row.measurement_error;
+                let reference = run
+                    .recorded
+                    .as_ref()
+                    .and_then(|recorded| recorded.matching(row))
+                    .map_or_else(
+                        || NONE.to_owned(),
+                        |recorded| {
+                            impossible |= recorded.measurement_error;
+                            let mut cell = times(recorded.speedup());
+                            if recorded.threads != row.threads {
+                                let _ = write!(cell, "@{}", recorded.threads);
+                            }
+                            if recorded.measurement_error {
+                                cell.push_str(ERROR_MARK);
+                            }
+                            cell
+                        },
+                    );
+                let seed = published
+                    .as_ref()
+                    .and_then(|p| p.speedup().map(|speedup| (p, speedup)))
+                    .map_or_else(
+                        || NONE.to_owned(),
+                        |(p, speedup)| {
+                            let setup = p.setup();
+                            if setup.is_empty() {
+                                times(speedup)
+                            } else {
+                                format!("{} ({setup})", times(speedup))
+                            }
+                        },
+                    );
+                cells.push([
+                    row.experiment.clone(),
+                    grouped(row.n),
+                    seed,
+                    reference,
+                    grouped(row.threads as u64),
+                    human_seconds(row.serial_s),
+                    human_seconds(row.parallel_s),
+                    speedup_cell(row.speedup(), row.threads),
                 ]);
-                let _ = writeln!(below, "lesson {}: {error}", run.lesson);
             }
         }
-        for note in &run.notes {
-            let _ = writeln!(below, "lesson {}: {note}", run.lesson);
+        blocks.push((heading, cells));
+    }
+    let mut widths = header.map(|cell| cell.chars().count());
+    for (_, rows) in &blocks {
+        for row in rows {
+            for (width, cell) in widths.iter_mut().zip(row) {
+                *width = (*width).max(cell.chars().count());
+            }
         }
     }
-    let mut text = format!(
-        "The seed columns are the tutorials' own numbers (tests/lessonN/seeds.toml), from their \
-         machines; the last four were measured here ({}).\n\n",
-        plural(threads_here, "available thread")
-    );
-    text.push_str(&table.render(0));
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (index, (cell, &width)) in cells.iter().zip(&widths).enumerate() {
+            // Names to the left, numbers to the right, as they read best.
+            if index == 0 {
+                let _ = write!(out, "{cell:<width$}");
+            } else {
+                let _ = write!(out, "  {cell:>width$}");
+            }
+        }
+        out.trim_end().to_owned() + "\n"
+    };
+    text.push_str(&line(&header.map(str::to_owned)));
+    text.push_str(&line(&widths.map(|width| "-".repeat(width))));
+    for (heading, rows) in &blocks {
+        text.push_str(&wrap(heading, WIDTH));
+        for row in rows {
+            text.push_str(&line(row));
+        }
+    }
+    if impossible {
+        text.push('\n');
+        text.push_str(&error_mark_legend());
+        text.push('\n');
+    }
+    let below = below_table(runs, false);
     if !below.is_empty() {
         text.push('\n');
         text.push_str(&below);
@@ -563,37 +1113,108 @@ pub fn render(runs: &[LessonRun], threads_here: usize) -> String {
     text
 }
 
-/// A speedup: two decimals, or two significant digits below 0.1 so a tiny one is not `0.00x`.
-pub fn times(speedup: f64) -> String {
-    if !speedup.is_finite() || speedup >= 0.1 {
-        format!("{speedup:.2}x")
-    } else {
-        let decimals = (1.0 - speedup.log10().floor()).clamp(2.0, 12.0) as usize;
-        format!("{speedup:.decimals$}x")
-    }
+/// `1 available thread`, `10,000 available threads`.
+fn counted_grouped(count: usize, word: &str) -> String {
+    let s = if count == 1 { "" } else { "s" };
+    format!("{} {word}{s}", grouped(count as u64))
 }
 
-/// `10000000` as `10,000,000`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut text = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            text.push(',');
+/// `Exercise 1.3` as `exercise 1.3`, to read inside a sentence.
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_lowercase().chain(chars).collect()
+    })
+}
+
+/// Where the recorded reference numbers come from, once per machine.
+fn recorded_machines(runs: &[LessonRun]) -> String {
+    let mut machines: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    for run in runs {
+        if let Some(recorded) = &run.recorded {
+            machines
+                .entry(recorded.machine.describe())
+                .or_default()
+                .push(run.lesson);
         }
-        text.push(digit);
     }
-    text
+    match machines.len() {
+        0 => "No reference numbers are recorded for these lessons.".to_owned(),
+        1 => {
+            let (machine, _) = machines.into_iter().next().expect("one machine");
+            format!("The reference numbers were recorded on {machine}.")
+        }
+        _ => {
+            let parts: Vec<String> = machines
+                .into_iter()
+                .map(|(machine, lessons)| {
+                    let which = if lessons.len() == 1 {
+                        "lesson"
+                    } else {
+                        "lessons"
+                    };
+                    format!("{which} {}: {machine}", lesson_list(&lessons))
+                })
+                .collect();
+            format!(
+                "The reference numbers were recorded on: {}.",
+                parts.join("; ")
+            )
+        }
+    }
 }
 
-/// Writes the pictures into `dir` with lesson 5's `plot_seeds` example.
-fn plot(root: &Path, dir: &Path, lines: &str) -> Result<()> {
-    let (lesson, example) = PLOTTER;
-    let source = format!("solutions/lesson{lesson}/examples/{example}.rs");
-    ensure!(
-        root.join(&source).is_file(),
-        "--plot draws with lesson {lesson}'s {example} example, but {source} is missing"
-    );
+/// The notes and errors that go under the table, or to standard error with `--json`, where
+/// they include the exercises not started (which the table shows in its own lines).
+fn below_table(runs: &[LessonRun], not_started: bool) -> String {
+    let mut below = String::new();
+    for run in runs {
+        match &run.outcome {
+            Outcome::Failed(error) => {
+                let _ = writeln!(below, "lesson {}: {error}", run.lesson);
+            }
+            Outcome::NotStarted { exercise, section } if not_started => {
+                let _ = writeln!(
+                    below,
+                    "lesson {}: not started: {}, see {section}",
+                    run.lesson,
+                    lowercase_first(exercise)
+                );
+            }
+            _ => {}
+        }
+        for note in &run.notes {
+            let _ = writeln!(below, "lesson {}: {note}", run.lesson);
+        }
+    }
+    below
+}
+
+/// `text` broken at spaces into lines of at most `width` characters (a longer word stays
+/// whole), each ended by `\n`.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// Writes the pictures into `dir` with `package`'s (lesson 5's) `plot_seeds` example.
+fn plot(root: &Path, dir: &Path, package: &str, lines: &str) -> Result<()> {
     ensure!(
         !lines.is_empty(),
         "--plot has nothing to draw: no lesson gave a measurement"
@@ -602,30 +1223,35 @@ fn plot(root: &Path, dir: &Path, lines: &str) -> Result<()> {
     fs::create_dir_all(scratch::scratch_dir(root))
         .with_context(|| format!("could not create {}", scratch::scratch_dir(root).display()))?;
     fs::write(&rows, lines).with_context(|| format!("could not write {}", rows.display()))?;
-    let dir = std::path::absolute(dir)
-        .with_context(|| format!("could not resolve the directory {}", dir.display()))?;
-    let lesson = Lesson::load(root, lesson)?;
     let cmd = Cmd::cargo(root)
         .args([
             "run",
             "--release",
             "--quiet",
             "-p",
-            &lesson.solution_package(),
+            package,
             "--example",
-            example,
+            PLOTTER.1,
             "--",
         ])
         .arg(&rows)
-        .arg(&dir);
+        .arg(dir);
     eprintln!("plot: {}", cmd.display());
     let output = cmd.run()?;
     if !output.success() {
+        let stderr = output.stderr();
+        if let Some(Outcome::NotStarted { exercise, section }) = not_started(&stderr) {
+            bail!(
+                "--plot draws with your lesson 5 plotting code, which is not started: {}, see \
+                 {section}",
+                lowercase_first(&exercise)
+            );
+        }
         bail!(
             "`{}` failed ({}):\n{}",
             cmd.display(),
             output.status,
-            failure_excerpt(&output.stderr())
+            failure_excerpt(&stderr)
         );
     }
     for path in output.stdout().lines() {
@@ -648,6 +1274,7 @@ mod tests {
             threads,
             serial_s: 0.5,
             parallel_s: 0.25,
+            measurement_error: false,
         }
     }
 
@@ -690,6 +1317,15 @@ parallel_s = 4.63
         assert_eq!(rows[0].experiment, "cubes_sqrt");
         assert_eq!(rows[0].threads, 2);
         assert_eq!(rows[0].parallel_s, 7e-5);
+        assert!(!rows[0].measurement_error);
+    }
+
+    #[test]
+    fn an_impossible_speedup_is_flagged_on_reading_whatever_the_line_says() {
+        let line = r#"{"seed":"002","experiment":"int_matmul_1000","n":1000,"threads":2,"serial_s":1.61,"parallel_s":0.4,"measurement_error":false}"#;
+        assert!(parse_measurements(line).unwrap()[0].measurement_error);
+        let flagged = LINE.replace('}', r#","measurement_error":true}"#);
+        assert!(parse_measurements(&flagged).unwrap()[0].measurement_error);
     }
 
     #[test]
@@ -710,7 +1346,7 @@ parallel_s = 4.63
         let file = SeedsFile::parse(SEEDS).unwrap();
         assert_eq!(file.published.len(), 3);
         assert_eq!(file.published[0].speedup(), Some(0.008));
-        assert_eq!(file.published[0].setup(), "8 procs, 8 cores");
+        assert_eq!(file.published[0].setup(), "8p, 8c");
         let computed = file.published[2].speedup().unwrap();
         assert!((computed - 8.40 / 4.63).abs() < 1e-12);
         assert_eq!(SeedsFile::parse("").unwrap(), SeedsFile::default());
@@ -753,47 +1389,115 @@ parallel_s = 4.63
         assert!(file.matching(&factorial(3)).is_none());
     }
 
-    /// Lesson 5 with a published and an unpublished row and a note; lesson 6 failed.
-    fn sample_runs() -> [LessonRun; 2] {
+    fn machine() -> Machine {
+        Machine {
+            cpu: "Example CPU @ 2.90GHz".to_owned(),
+            logical_cores: 2,
+            os: "linux 6.1.0 (Debian GNU/Linux 12 (bookworm))".to_owned(),
+            rustc: "rustc 1.95.0 (0123456789 2026-10-01)".to_owned(),
+            date: "2026-12-02".to_owned(),
+            load_average: "1.95 1.20 0.80".to_owned(),
+        }
+    }
+
+    fn recorded() -> Recorded {
+        Recorded {
+            package: "lesson5-solution".to_owned(),
+            machine: machine(),
+            measurements: vec![
+                Measurement {
+                    parallel_s: 0.3,
+                    ..measurement(100, 2)
+                },
+                Measurement {
+                    parallel_s: 0.45,
+                    ..measurement(100, 1)
+                },
+            ],
+        }
+    }
+
+    /// Lesson 5 with a published and an unpublished row and a note; lesson 6 failed; lesson 1
+    /// not started.
+    fn sample_runs() -> [LessonRun; 3] {
         let file = SeedsFile::parse(SEEDS).unwrap();
         let row = measurement(100, 2);
         let published = file.matching(&row).cloned();
+        let impossible = Measurement {
+            serial_s: 1.61,
+            parallel_s: 0.4,
+            measurement_error: true,
+            ..measurement(100, 2)
+        };
         [
             LessonRun {
+                lesson: 1,
+                package: "lesson1".to_owned(),
+                outcome: Outcome::NotStarted {
+                    exercise: "Exercise 1.1".to_owned(),
+                    section: "book/src/lesson1.md#pool-size".to_owned(),
+                },
+                notes: Vec::new(),
+                recorded: None,
+            },
+            LessonRun {
                 lesson: 5,
-                outcome: Outcome::Rows(vec![(row, published), (measurement(1000, 2), None)]),
+                package: "lesson5".to_owned(),
+                outcome: Outcome::Rows(vec![
+                    (row, published),
+                    (measurement(1000, 2), None),
+                    (measurement(100, 4), None),
+                    (impossible, None),
+                ]),
                 notes: vec!["note: crossover at n = 40001".to_owned()],
+                recorded: Some(recorded()),
             },
             LessonRun {
                 lesson: 6,
+                package: "lesson6".to_owned(),
                 outcome: Outcome::Failed("`cargo run` failed:\nerror: boom".to_owned()),
                 notes: Vec::new(),
+                recorded: None,
             },
         ]
     }
 
     #[test]
-    fn the_table_shows_both_sides_and_errors() {
-        let text = render(&sample_runs(), 2);
+    fn the_table_shows_the_seed_the_reference_and_this_run() {
+        let text = render(&sample_runs(), Subject::Student, 2);
         assert!(text.contains("2 available threads"), "{text}");
+        assert!(text.contains("Seeds on your code"), "{text}");
+        assert!(
+            text.contains("recorded on Example CPU @ 2.90GHz, 2 logical cores"),
+            "{text}"
+        );
         let lines: Vec<&str> = text.lines().collect();
         let first = lines
             .iter()
-            .find(|l| l.starts_with("5 ") && l.contains(" 100 "))
+            .find(|l| l.starts_with("cubes_sqrt ") && l.contains(" 100 ") && l.contains("2.00x"))
             .unwrap();
         for cell in [
-            "96.4 µs",
-            "119.77 ms",
-            "0.0080x",
-            "8 procs, 8 cores",
+            "0.0080x (8p, 8c)",
+            "1.67x",
             "500.00 ms",
+            "250.00 ms",
             "2.00x",
         ] {
             assert!(first.contains(cell), "{cell:?} missing from {first:?}");
         }
         let second = lines.iter().find(|l| l.contains("1,000")).unwrap();
-        assert_eq!(second.matches(NONE).count(), 4, "{second}");
-        assert!(text.contains("6       —     FAILED (see below)"), "{text}");
+        assert_eq!(second.matches(NONE).count(), 2, "{second}");
+        let nearest = lines
+            .iter()
+            .find(|l| l.starts_with("cubes_sqrt ") && l.contains(" 4 "))
+            .unwrap();
+        assert!(nearest.contains("1.67x@2"), "{nearest}");
+        assert!(
+            text.contains("lesson 1: not started: exercise 1.1, see book/src/lesson1.md#pool-size"),
+            "{text}"
+        );
+        assert!(text.contains("lesson 5 (seed 004)"), "{text}");
+        assert!(text.contains("lesson 6: FAILED (see below)"), "{text}");
         assert!(
             text.contains("lesson 6: `cargo run` failed:\nerror: boom"),
             "{text}"
@@ -805,21 +1509,160 @@ parallel_s = 4.63
     }
 
     #[test]
-    fn json_lines_carry_the_lesson_and_published_numbers() {
+    fn an_impossible_speedup_is_marked_and_explained() {
+        let text = render(&sample_runs(), Subject::Reference, 2);
+        assert!(text.contains("4.03x!"), "{text}");
+        assert!(text.contains("measurement error"), "{text}");
+        assert!(text.contains("Seeds on the reference solutions"), "{text}");
+    }
+
+    #[test]
+    fn the_table_fits_100_columns_at_its_widest() {
+        let widest = |experiment: &str| Measurement {
+            seed: "002".to_owned(),
+            experiment: experiment.to_owned(),
+            n: 10_000_000,
+            threads: 10_000,
+            serial_s: 119.77e-3,
+            parallel_s: 149.7,
+            measurement_error: false,
+        };
+        let published = Published {
+            seed: "002".to_owned(),
+            experiment: "poly_grid_apply".to_owned(),
+            n: 10_000_000,
+            processes: Some(16),
+            cores: Some(16),
+            serial_s: None,
+            parallel_s: None,
+            speedup: Some(0.008),
+        };
+        let mut far = Recorded {
+            measurements: vec![Measurement {
+                threads: 16,
+                serial_s: 99.99,
+                parallel_s: 1.0,
+                measurement_error: true,
+                ..widest("poly_grid_apply")
+            }],
+            ..recorded()
+        };
+        far.machine.cpu = "Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz with a long name".into();
+        let mut other = far.clone();
+        other.machine.date = "2026-12-03".into();
+        let runs = vec![
+            LessonRun {
+                lesson: 6,
+                package: "lesson6-solution".to_owned(),
+                outcome: Outcome::Rows(vec![(widest("poly_grid_apply"), Some(published))]),
+                notes: vec![format!("note: {}", "a long note ".repeat(3))],
+                recorded: Some(far),
+            },
+            LessonRun {
+                lesson: 12,
+                package: "lesson12-solution".to_owned(),
+                outcome: Outcome::NotStarted {
+                    exercise: "Exercise 12.12".to_owned(),
+                    section: "book/src/lesson12.md#a-rather-long-section-anchor".to_owned(),
+                },
+                notes: Vec::new(),
+                recorded: Some(other),
+            },
+        ];
+        let text = render(&runs, Subject::Reference, 10_000);
+        let widest_line = text
+            .lines()
+            .filter(|line| !line.starts_with("lesson 6: note"))
+            .map(|line| line.chars().count())
+            .max()
+            .unwrap();
+        assert!(widest_line <= WIDTH, "{widest_line} columns:\n{text}");
+        assert!(text.contains("0.0080x (16p, 16c)"), "{text}");
+        assert!(text.contains("99.99x@16!"), "{text}");
+        assert!(text.contains("0.00080x"), "{text}");
+    }
+
+    #[test]
+    fn json_lines_carry_the_lesson_published_and_reference_numbers() {
         let lines = json_lines(&sample_runs());
         let lines: Vec<&str> = lines.lines().collect();
+        assert_eq!(lines.len(), 4, "only lesson 5 measured: {lines:?}");
         assert_eq!(
-            lines,
+            lines[..2],
             [
-                r#"{"lesson":5,"seed":"004","experiment":"cubes_sqrt","n":100,"threads":2,"serial_s":0.5,"parallel_s":0.25,"published":{"processes":8,"cores":8,"serial_s":0.00009639,"parallel_s":0.1197657,"speedup":0.008}}"#,
-                r#"{"lesson":5,"seed":"004","experiment":"cubes_sqrt","n":1000,"threads":2,"serial_s":0.5,"parallel_s":0.25}"#,
+                r#"{"lesson":5,"package":"lesson5","seed":"004","experiment":"cubes_sqrt","n":100,"threads":2,"serial_s":0.5,"parallel_s":0.25,"measurement_error":false,"published":{"processes":8,"cores":8,"serial_s":0.00009639,"parallel_s":0.1197657,"speedup":0.008},"reference":{"threads":2,"serial_s":0.5,"parallel_s":0.3,"measurement_error":false}}"#,
+                r#"{"lesson":5,"package":"lesson5","seed":"004","experiment":"cubes_sqrt","n":1000,"threads":2,"serial_s":0.5,"parallel_s":0.25,"measurement_error":false}"#,
             ]
+        );
+        assert!(
+            lines[3].contains(r#""measurement_error":true"#),
+            "{}",
+            lines[3]
         );
         // What --json prints reads back as measurements, the extra keys ignored.
         assert_eq!(
             parse_measurements(lines[1]).unwrap(),
             [measurement(1000, 2)]
         );
+    }
+
+    #[test]
+    fn a_recorded_file_reads_back_and_keeps_one_measurement_a_line() {
+        let text = recorded().to_text();
+        assert_eq!(Recorded::parse(&text).unwrap(), recorded());
+        assert!(text.contains(r#""logical_cores":2"#), "{text}");
+        let measurement_lines = text
+            .lines()
+            .filter(|line| line.trim_start().starts_with(r#"{"seed""#))
+            .count();
+        assert_eq!(measurement_lines, 2, "{text}");
+        let error = format!(
+            "{:#}",
+            Recorded::parse(&text.replace("\"package\"", "\"packge\"")).unwrap_err()
+        );
+        assert!(error.contains("unknown field `packge`"), "{error}");
+    }
+
+    #[test]
+    fn the_recorded_row_at_the_nearest_thread_count_stands_in() {
+        let recorded = recorded();
+        assert_eq!(
+            recorded.matching(&measurement(100, 2)).unwrap().parallel_s,
+            0.3
+        );
+        assert_eq!(recorded.matching(&measurement(100, 8)).unwrap().threads, 2);
+        assert!(recorded.matching(&measurement(7, 2)).is_none());
+    }
+
+    #[test]
+    fn a_todo_panic_is_a_not_started_exercise() {
+        let stderr = "   Compiling lesson1 v0.1.0\n\
+                      thread 'main' panicked at lessons/lesson1/src/pool.rs:20:9:\n\
+                      not yet implemented: Exercise 1.3: read book/src/lesson1.md#own-pool\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        assert_eq!(
+            failure("cargo run", "exit status: 101", stderr),
+            Outcome::NotStarted {
+                exercise: "Exercise 1.3".to_owned(),
+                section: "book/src/lesson1.md#own-pool".to_owned(),
+            }
+        );
+        let other = "thread 'main' panicked at src/lib.rs:1:1:\nindex out of bounds\n";
+        let Outcome::Failed(error) = failure("cargo run", "exit status: 101", other) else {
+            panic!("an ordinary panic is a failure");
+        };
+        assert!(error.contains("index out of bounds"), "{error}");
+    }
+
+    #[test]
+    fn dates_are_civil_dates_in_utc() {
+        let at = |seconds: u64| {
+            utc_date(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(seconds))
+        };
+        assert_eq!(at(0), "1970-01-01");
+        assert_eq!(at(951_782_400), "2000-02-29");
+        assert_eq!(at(1_796_169_600), "2026-12-02");
+        assert_eq!(at(4_107_542_400), "2100-03-01");
     }
 
     #[test]
@@ -836,20 +1679,142 @@ parallel_s = 4.63
     }
 
     #[test]
-    fn numbers_are_readable() {
-        assert_eq!(times(1.734), "1.73x");
-        assert_eq!(times(0.0008), "0.00080x");
-        assert_eq!(times(0.083), "0.083x");
-        assert_eq!(grouped(10_000_000), "10,000,000");
-        assert_eq!(grouped(100), "100");
-        assert_eq!(grouped(1_000), "1,000");
+    fn lesson_lists_read_as_ranges() {
+        assert_eq!(lesson_list(&[1, 2, 3, 4, 5, 6]), "1–6");
+        assert_eq!(lesson_list(&[1, 2, 4]), "1, 2, 4");
+        assert_eq!(lesson_list(&[1, 2]), "1, 2");
+    }
+
+    /// A scratch directory of this test's own under target/, removed first if a run left it.
+    fn scratch(name: &str) -> PathBuf {
+        let root = lessons::workspace_root().unwrap();
+        let dir = scratch::scratch_dir(&root).join("seeds-tests").join(name);
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn plan_error(root: &Path, options: &Options) -> String {
+        format!("{:#}", plan(root, options).unwrap_err())
     }
 
     #[test]
-    fn the_lessons_checked_in_have_valid_seeds_files() {
+    fn arguments_are_checked_before_any_experiment() {
+        let root = lessons::workspace_root().unwrap();
+        let error = plan_error(
+            &root,
+            &Options {
+                lesson: Some(9),
+                ..Options::default()
+            },
+        );
+        assert_eq!(error, "there is no lesson 9: the lessons are 1–6");
+
+        let dir = scratch("plot");
+        let file = dir.join("a-file");
+        fs::write(&file, "").unwrap();
+        for bad in [file.clone(), file.join("below")] {
+            let error = plan_error(
+                &root,
+                &Options {
+                    plot: Some(bad.clone()),
+                    ..Options::default()
+                },
+            );
+            assert!(
+                error.starts_with(&format!("--plot {}:", bad.display())),
+                "{error}"
+            );
+        }
+        let fresh = dir.join("new/pictures");
+        let planned = plan(
+            &root,
+            &Options {
+                plot: Some(fresh.clone()),
+                lesson: Some(5),
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert!(fresh.is_dir(), "--plot creates its directory");
+        assert_eq!(planned.plot.unwrap().1, "lesson5");
+        assert_eq!(planned.subject, Subject::Student);
+        assert_eq!(planned.lessons.len(), 1);
+        assert_eq!(planned.lessons[0].example, "lesson5-seeds");
+    }
+
+    #[test]
+    fn every_lesson_runs_on_the_students_crate_unless_asked_for_the_reference() {
+        let root = lessons::workspace_root().unwrap();
+        let planned = plan(&root, &Options::default()).unwrap();
+        assert_eq!(planned.subject, Subject::Student);
+        let numbers: Vec<u32> = planned.lessons.iter().map(|p| p.lesson).collect();
+        assert_eq!(numbers, lessons::discover(&root).unwrap());
+        let recording = plan(
+            &root,
+            &Options {
+                record: true,
+                ..Options::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            recording.subject,
+            Subject::Reference,
+            "--record implies --reference"
+        );
+        assert_eq!(Subject::Reference.package(3), "lesson3-solution");
+        assert_eq!(Subject::Student.package(3), "lesson3");
+    }
+
+    #[test]
+    fn the_reference_is_refused_where_there_is_none() {
+        let copy = scratch("handout");
+        fs::create_dir_all(copy.join("lessons/lesson1/examples")).unwrap();
+        fs::write(
+            copy.join("lessons/lesson1/Cargo.toml"),
+            "[package]\nname = \"lesson1\"\n",
+        )
+        .unwrap();
+        for (flag, options) in [
+            (
+                "--reference",
+                Options {
+                    reference: true,
+                    ..Options::default()
+                },
+            ),
+            (
+                "--record",
+                Options {
+                    record: true,
+                    ..Options::default()
+                },
+            ),
+        ] {
+            let error = plan_error(&copy, &options);
+            assert!(
+                error.starts_with(&format!("{flag} runs the reference solutions")),
+                "{error}"
+            );
+            assert!(error.contains("run `cargo xtask seeds`"), "{error}");
+        }
+        let error = plan_error(&copy, &Options::default());
+        assert_eq!(
+            error,
+            "no lesson has a seeds example (lessons/lessonN/examples/seeds.rs)"
+        );
+    }
+
+    #[test]
+    fn the_lessons_checked_in_have_valid_seeds_and_reference_files() {
         let root = lessons::workspace_root().unwrap();
         for lesson in lessons::discover(&root).unwrap() {
             SeedsFile::load(&root, lesson).unwrap();
+            if let Some(recorded) = Recorded::load(&root, lesson).unwrap() {
+                assert_eq!(recorded.package, Subject::Reference.package(lesson));
+                assert!(!recorded.measurements.is_empty());
+            }
         }
     }
 }

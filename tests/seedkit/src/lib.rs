@@ -263,13 +263,13 @@ impl Report {
 }
 
 /// The mark a speedup gets in a table when it is a measurement error.
-pub const ERROR_MARK: &str = " (!)";
+pub const ERROR_MARK: &str = "!";
 
 /// What [`ERROR_MARK`] means, for the line under a table that shows one.
 pub fn error_mark_legend() -> String {
     format!(
-        "(!) a speedup above {SPEEDUP_TOLERANCE}x the thread count is a measurement error, not a \
-         result:\n    the machine was busier during one side's runs; rerun on a quieter machine"
+        "{ERROR_MARK} a speedup above {SPEEDUP_TOLERANCE}x the thread count is a measurement error, \
+         not a result:\n  the machine was busier during one side's runs; rerun on a quieter machine"
     )
 }
 
@@ -402,14 +402,14 @@ mod tests {
         assert!(text.contains("2.00x"), "{text}");
         assert!(text.contains("500.00 ms"), "{text}");
         assert!(text.contains("1,000,000"), "{text}");
-        assert!(!text.contains("(!)"), "{text}");
+        assert!(!text.contains(ERROR_MARK), "{text}");
         let bad = Measurement {
             serial_s: 1.61,
             parallel_s: 0.4,
             ..sample()
         };
         let text = table(&[sample(), bad]);
-        assert!(text.contains("4.03x (!)"), "{text}");
+        assert!(text.contains("4.03x!"), "{text}");
         assert!(text.contains("measurement error"), "{text}");
         assert!(
             text.lines().all(|line| line.chars().count() <= 100),
