@@ -288,6 +288,152 @@ fn relative(root: &Path, path: &Path) -> PathBuf {
 mod tests {
     use super::*;
 
+    /// The widest code line the book shows whole: rustfmt's width, which book/wide-code.css
+    /// makes room for.
+    const CODE_COLUMNS: usize = 100;
+
+    /// The lines an mdBook `{{#include …}}` or `{{#rustdoc_include …}}` directive (its text
+    /// between the braces) puts in `chapter`: a whole file, an anchor's lines or a line range,
+    /// without the anchor comments. `None` when the line is not such a directive.
+    fn included(chapter: &Path, directive: &str) -> Option<Result<Vec<String>, String>> {
+        let inner = directive.trim().strip_prefix("{{#")?.strip_suffix("}}")?;
+        let (kind, target) = inner.split_once(' ')?;
+        if kind != "include" && kind != "rustdoc_include" {
+            return None;
+        }
+        let mut parts = target.trim().split(':');
+        let file = chapter.parent()?.join(parts.next()?);
+        let Ok(text) = fs::read_to_string(&file) else {
+            return Some(Err(format!("{} is missing", file.display())));
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let number = |part: Option<&str>| part.and_then(|p| p.parse::<usize>().ok());
+        let selected: Vec<&str> = match (parts.next(), parts.next()) {
+            (None, _) => lines,
+            (Some(anchor), None) if number(Some(anchor)).is_none() => {
+                let start = lines
+                    .iter()
+                    .position(|l| l.trim_end().ends_with(&format!("ANCHOR: {anchor}")));
+                let end = lines
+                    .iter()
+                    .position(|l| l.trim_end().ends_with(&format!("ANCHOR_END: {anchor}")));
+                match (start, end) {
+                    (Some(start), Some(end)) if start < end => lines[start + 1..end].to_vec(),
+                    _ => return Some(Err(format!("{} has no anchor `{anchor}`", file.display()))),
+                }
+            }
+            (from, to) => {
+                let from = number(from).unwrap_or(1).max(1) - 1;
+                let to = number(to).unwrap_or(lines.len()).min(lines.len());
+                lines.get(from..to).unwrap_or_default().to_vec()
+            }
+        };
+        Some(Ok(selected
+            .into_iter()
+            .filter(|line| !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:"))
+            .map(str::to_owned)
+            .collect()))
+    }
+
+    /// Every line of `chapter`'s code blocks, included code resolved, that is wider than
+    /// [`CODE_COLUMNS`], as `file:line: (N columns) text`.
+    fn wide_code_lines(chapter: &Path) -> Vec<String> {
+        let text = fs::read_to_string(chapter).unwrap();
+        let mut wide = Vec::new();
+        let mut in_code = false;
+        for (index, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("```") {
+                in_code = !in_code;
+                continue;
+            }
+            if !in_code {
+                continue;
+            }
+            let (source, lines) = match included(chapter, line) {
+                Some(Ok(lines)) => (line.trim().to_owned(), lines),
+                Some(Err(problem)) => {
+                    wide.push(format!("{}:{}: {problem}", chapter.display(), index + 1));
+                    continue;
+                }
+                None => ("this line".to_owned(), vec![line.to_owned()]),
+            };
+            for code in lines {
+                let columns = code.chars().count();
+                if columns > CODE_COLUMNS {
+                    wide.push(format!(
+                        "{}:{}: {source} has a line of {columns} columns: {}",
+                        chapter.display(),
+                        index + 1,
+                        code.trim()
+                    ));
+                }
+            }
+        }
+        wide
+    }
+
+    #[test]
+    fn the_books_code_fits_100_columns() {
+        let root = crate::lessons::workspace_root().unwrap();
+        let book = Book::locate(&root.join("book")).unwrap();
+        let mut chapters: Vec<PathBuf> = fs::read_dir(&book.src_dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "md"))
+            .collect();
+        chapters.sort();
+        let prefix = format!("{}/", root.display());
+        let wide: Vec<String> = chapters
+            .iter()
+            .flat_map(|c| wide_code_lines(c))
+            .map(|line| line.replacen(&prefix, "", 1))
+            .collect();
+        assert!(
+            wide.is_empty(),
+            "the book shows code {CODE_COLUMNS} columns wide (rustfmt's width; book/wide-code.css \
+             makes room for it), and these lines are wider, so they wrap: reflow them (a doc \
+             comment or a string), or reshape a table of output to fit\n{}",
+            wide.join("\n")
+        );
+    }
+
+    #[test]
+    fn included_code_is_resolved_as_mdbook_does() {
+        let dir = std::env::temp_dir().join(format!("xtask-include-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("src")).unwrap();
+        let code = "a\n// ANCHOR: two\nb\n// ANCHOR: inner\nc\n// ANCHOR_END: inner\n\
+                    // ANCHOR_END: two\nd\n";
+        fs::write(dir.join("code.rs"), code).unwrap();
+        let chapter = dir.join("src/chapter.md");
+        let lines = |directive: &str| included(&chapter, directive).unwrap().unwrap();
+        assert_eq!(lines("{{#include ../code.rs:two}}"), ["b", "c"]);
+        assert_eq!(lines("{{#rustdoc_include ../code.rs:2:3}}"), ["b"]);
+        assert_eq!(lines("{{#include ../code.rs}}").len(), 4);
+        assert!(
+            included(&chapter, "{{#include ../code.rs:three}}")
+                .unwrap()
+                .is_err()
+        );
+        assert!(included(&chapter, "let x = 1;").is_none());
+        fs::write(
+            &chapter,
+            format!(
+                "```rust\n{{{{#include ../code.rs:two}}}}\n{}\n```\n",
+                "x".repeat(101)
+            ),
+        )
+        .unwrap();
+        let wide = wide_code_lines(&chapter);
+        assert_eq!(wide.len(), 1, "{wide:?}");
+        assert!(
+            wide[0].contains("chapter.md:3: this line has a line of 101 columns"),
+            "{}",
+            wide[0]
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn book_toml_settings_are_read() {
         let dir = std::env::temp_dir().join(format!("xtask-book-{}", std::process::id()));
