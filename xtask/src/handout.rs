@@ -3,12 +3,13 @@
 //! Everything the course's repository holds (what git tracks, or every file outside `target/`
 //! without git), except what students must not see: the reference solutions (`solutions/`),
 //! the hidden tests and the grading configuration, the mutants and alternatives (patches of
-//! the reference), and the grader's own tests. Three files are adapted so the copy still works without them: the
-//! workspace manifest no longer lists `solutions/*`, README.md keeps only what students need
-//! (its course-only blocks go, its handout-only comments open up), and
-//! the book's chapters no longer include code from `solutions/`. With `--check`, the copy is
-//! then built and tested the way a student starts: `cargo test` passes and every lesson's
-//! tests fail on the stubs.
+//! the reference), and the grader's own tests. Some files are adapted so the copy still works
+//! without them: the workspace manifest no longer lists `solutions/*`; README.md and the book's
+//! chapters keep only what students need (their course-only blocks go, their handout-only
+//! comments open up), and the chapters no longer include code from `solutions/`. With
+//! `--check`, the copy is then built and tested the way a student starts: `cargo test` passes
+//! and every lesson's tests fail on the stubs; and every command its README, book and `cargo
+//! xtask --help` pages name is proved to run there ([`check_commands`]).
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -881,10 +882,10 @@ impl<'a> Checker<'a> {
                 }
             }
             "bench" => {
-                if let Some(package) = package {
-                    if let Some(problem) = bench_problem(package, &command) {
-                        return Some(problem);
-                    }
+                if let Some(package) = package
+                    && let Some(problem) = bench_problem(package, &command)
+                {
+                    return Some(problem);
                 }
                 *self.proofs.entry("found in cargo metadata").or_default() += 1;
             }

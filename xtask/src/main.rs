@@ -168,13 +168,17 @@ enum Command {
     ///
     /// Copies the course (what git tracks) to DIR without solutions/, the hidden tests,
     /// grading.toml, the mutants, the alternatives and the grader's tests, and adapts the
-    /// workspace manifest, README.md and the book so the copy builds without them. With --check, then runs
-    /// `cargo test` in the copy and each lesson's tests, which must all fail on the stubs.
+    /// workspace manifest, README.md and the book (their `<!-- course:begin -->` blocks go,
+    /// their `<!-- handout:` comments open up) so the copy builds without them and names
+    /// nothing it lacks. With --check, then runs `cargo test` in the copy and each lesson's
+    /// tests, which must all fail on the stubs, and proves that every command the copy's
+    /// README, book and `cargo xtask --help` pages name runs there, naming the file and line
+    /// of any that does not.
     Handout {
         /// The directory to write (new or empty).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// Builds and tests the handout afterwards.
+        /// Builds and tests the handout afterwards, and checks every command it names.
         #[arg(long)]
         check: bool,
     },
