@@ -2,6 +2,7 @@
 //!
 //! - `cargo xtask ci`: everything continuous integration must prove.
 //! - `cargo xtask progress`: a student's progress, exercise by exercise, and what to do next.
+//! - `cargo xtask check --lesson N`: what CI holds a student's lesson to, for that lesson.
 //! - `cargo xtask book`: builds the course book with the pinned mdbook.
 //! - `cargo xtask mutants`: how well a lesson's suite catches wrong solutions (maintainers).
 //! - `cargo xtask loom`: model-checks a lesson's concurrent code with loom.
@@ -10,6 +11,7 @@
 
 mod book;
 mod cargo_mutants;
+mod check;
 mod ci;
 mod handout;
 mod loom;
@@ -30,12 +32,51 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+/// Whether this is the students' copy of the course (`cargo xtask handout` leaves out
+/// `solutions/`): `--help` then shows only the commands and flags that work there.
+fn students_copy() -> bool {
+    #[cfg(test)]
+    if let Some(pretend) = tests::STUDENTS_COPY.get() {
+        return pretend;
+    }
+    lessons::workspace_root().is_ok_and(|root| !root.join("solutions").is_dir())
+}
+
+/// What `cargo xtask --help` says the commands are.
+fn about() -> &'static str {
+    if students_copy() {
+        "The course's own commands: progress, check, loom, seeds, book and ci"
+    } else {
+        "The course's own commands: progress, check, loom, seeds and book for students; ci and \
+         mutants for maintainers; grade and handout for instructors"
+    }
+}
+
+/// What `cargo xtask ci --help` says CI checks, in the course or in the students' copy.
+fn ci_about() -> &'static str {
+    if students_copy() {
+        "Runs every check of your copy of the course: formatting, clippy, the tooling's tests, \
+         every lesson's tests on your code (and lesson 3's loom models once its tests pass), \
+         and the book's build. Every step runs even after a failure; a summary table ends the \
+         run, and the exit code is 1 if any step failed. It passes once every exercise is \
+         done; `cargo xtask check --lesson N` runs the same checks for one lesson."
+    } else {
+        "Formatting, clippy, the tests of the solutions and tooling, the benchmarks in test \
+         mode; for each lesson: the stubs build without warnings and fail every test, the \
+         reference passes every test of the same suite (and its loom models, where the lesson \
+         has them), the mutants in tests/lessonN/mutants are caught and the alternatives in \
+         tests/lessonN/alternatives pass every test; finally the book builds and reads \
+         offline. Every step runs even after a failure; a summary table ends the run, and the \
+         exit code is 1 if any step failed."
+    }
+}
+
 /// The course's own commands.
 #[derive(Debug, Parser)]
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
-    about = "The course's own commands: progress, book, loom and seeds for students; ci for maintainers; grade and handout for instructors",
+    about = about(),
     long_about = None,
     after_help = "Run `cargo xtask <command> --help` for what each command does."
 )]
@@ -49,12 +90,28 @@ enum Command {
     /// Shows how far you are in each lesson, and what to do next.
     ///
     /// Runs each lesson's tests on your code (`cargo test -p lessonN`) and shows every
-    /// exercise as passing, failing or not started, then points to the next exercise and the
-    /// book section that explains it. Nothing is stored: every run tests afresh.
+    /// exercise as passing, failing or not started; for a lesson with loom models (lesson 3),
+    /// runs them too once its tests pass. Then it names the next exercise, the book section
+    /// that explains it, and the command to run, on a line of its own. Nothing is stored:
+    /// every run tests afresh. The first run builds every lesson's tests and their
+    /// dependencies, which takes 3-5 minutes on 2 cores; on a terminal a spinner shows what
+    /// cargo is doing.
     Progress {
         /// Only this lesson (its number, such as 1).
         #[arg(long, value_name = "N")]
         lesson: Option<u32>,
+    },
+    /// Checks one lesson as CI checks it: rustfmt, clippy with warnings denied, the tests.
+    ///
+    /// Runs, on your lesson N alone: `cargo fmt -p lessonN -- --check`, `cargo clippy -p
+    /// lessonN --all-targets -- -D warnings` and `cargo test -p lessonN`, and, for a lesson
+    /// with loom models (lesson 3), `cargo xtask loom --lesson N` once the tests pass. Every
+    /// step runs; each ends in one line (ok, FAILED or skipped), with what failed below it.
+    /// The exit code is 1 if any step failed.
+    Check {
+        /// The lesson, by number.
+        #[arg(long, value_name = "N")]
+        lesson: u32,
     },
     /// Builds the course book (installing the pinned mdbook if needed).
     ///
@@ -69,15 +126,8 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
-    /// Runs every check continuous integration needs (for maintainers).
-    ///
-    /// Formatting, clippy, the tests of the solutions and tooling, the benchmarks in test
-    /// mode; for each lesson: the stubs build without warnings and fail every test, the
-    /// reference passes every test of the same suite (and its loom models, where the
-    /// lesson has them), the mutants in tests/lessonN/mutants are caught and the
-    /// alternatives in tests/lessonN/alternatives pass every test; finally the book builds
-    /// and reads offline. Every step runs even after a
-    /// failure; a summary table ends the run, and the exit code is 1 if any step failed.
+    /// Runs every check continuous integration runs.
+    #[command(long_about = ci_about())]
     Ci,
     /// Runs cargo-mutants on a lesson's reference and shows what its suite misses (maintainers).
     ///
@@ -97,6 +147,7 @@ enum Command {
     /// With --patches, checks the lesson's hand-written patches instead, as `cargo xtask ci`
     /// does: each mutant in tests/lessonN/mutants/*.patch must be caught, each alternative in
     /// tests/lessonN/alternatives/*.patch must pass every test.
+    #[command(hide = students_copy())]
     Mutants {
         /// The lesson, by number.
         #[arg(long, value_name = "N")]
@@ -125,13 +176,18 @@ enum Command {
     /// loom runs each model under every interleaving of its threads that matters, so a lost
     /// update or a deadlock that a real run shows once in a million tries is found every time.
     /// Runs `RUSTFLAGS="--cfg loom" cargo test -p lessonN --release --test <models>` in a target
-    /// directory of its own (target/loom), so your normal builds stay cached.
+    /// directory of its own (target/loom), so your normal builds stay cached; its first run
+    /// builds the dependencies there, a few minutes. With FILTER, runs only the models whose
+    /// names contain it: `cargo xtask loom --lesson 3 withdrawals`.
     Loom {
         /// The lesson, by number.
         #[arg(long, value_name = "N")]
         lesson: u32,
+        /// Only the models whose names contain this.
+        #[arg(value_name = "FILTER")]
+        filter: Option<String>,
         /// Runs the models against the reference solution instead of your code.
-        #[arg(long)]
+        #[arg(long, hide = students_copy())]
         reference: bool,
     },
     /// Reruns the seed tutorials' experiments on your code, beside the seeds' and the
@@ -160,6 +216,7 @@ enum Command {
     /// A test passes only in a run that carries testkit's guard's proof; when every test
     /// passes, the kernels are timed against the reference. Needs Linux and bubblewrap. Scores
     /// and limits come from grading.toml. Without a submission, grades this checkout.
+    #[command(hide = students_copy())]
     Grade {
         #[command(flatten)]
         options: grade::Options,
@@ -174,6 +231,7 @@ enum Command {
     /// tests, which must all fail on the stubs, and proves that every command the copy's
     /// README, book and `cargo xtask --help` pages name runs there, naming the file and line
     /// of any that does not.
+    #[command(hide = students_copy())]
     Handout {
         /// The directory to write (new or empty).
         #[arg(long, value_name = "DIR")]
@@ -202,14 +260,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             progress::run(&root, lesson)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Loom { lesson, reference } => {
+        Command::Check { lesson } => check::run(&root, lesson),
+        Command::Loom {
+            lesson,
+            filter,
+            reference,
+        } => {
+            let numbers = lessons::discover(&root)?;
+            if !numbers.contains(&lesson) {
+                anyhow::bail!("{}", progress::no_such_lesson(lesson, &numbers));
+            }
             let lesson = lessons::Lesson::load(&root, lesson)?;
             let subject = if reference {
+                if !root.join("solutions").is_dir() {
+                    anyhow::bail!(
+                        "--reference runs the models on the reference solution in solutions/, \
+                         which this copy of the course does not have; run `cargo xtask loom \
+                         --lesson {}` for your own code",
+                        lesson.number
+                    );
+                }
                 loom::Subject::Reference
             } else {
                 loom::Subject::Student
             };
-            println!("{}", loom::run(&root, &lesson, subject)?);
+            println!(
+                "{}",
+                loom::command(&root, &lesson, subject, filter.as_deref())?
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Mutants { .. } if !root.join("solutions").is_dir() => anyhow::bail!(
@@ -252,6 +330,70 @@ fn run(cli: Cli) -> Result<ExitCode> {
 mod tests {
     use super::*;
     use clap::CommandFactory;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Makes [`students_copy`] answer this on the test's thread, when set.
+        pub static STUDENTS_COPY: Cell<Option<bool>> = const { Cell::new(None) };
+    }
+
+    /// Every help text `cargo xtask --help` and its visible commands' `--help` print, with
+    /// [`students_copy`] answering `students`.
+    fn help_texts(students: bool) -> Vec<(String, String)> {
+        STUDENTS_COPY.set(Some(students));
+        let mut cli = Cli::command();
+        cli.build();
+        let mut texts = vec![("cargo xtask".to_owned(), cli.render_long_help().to_string())];
+        for command in cli.get_subcommands_mut() {
+            if !command.is_hide_set() {
+                let name = command.get_name().to_owned();
+                texts.push((name, command.render_long_help().to_string()));
+            }
+        }
+        STUDENTS_COPY.set(None);
+        texts
+    }
+
+    #[test]
+    fn the_students_help_offers_only_what_works_in_their_copy() {
+        let texts = help_texts(true);
+        let commands: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
+        for wanted in ["progress", "check", "loom", "seeds", "book", "ci"] {
+            assert!(
+                commands.contains(&wanted),
+                "{wanted} is missing: {commands:?}"
+            );
+        }
+        for course_only in ["mutants", "grade", "handout"] {
+            assert!(
+                !commands.contains(&course_only),
+                "{course_only} is offered to students"
+            );
+        }
+        for (name, text) in &texts {
+            // seeds hides its own reference flags, by the same test of the workspace.
+            let flags: &[&str] = if name == "loom" {
+                &["--reference"]
+            } else {
+                &[]
+            };
+            for unknown in ["-solution", "solutions/", "mutants"].iter().chain(flags) {
+                assert!(
+                    !text.contains(unknown),
+                    "`cargo xtask {name} --help` in the students' copy names {unknown:?}, which \
+                     is not there:\n{text}"
+                );
+            }
+        }
+        let texts = help_texts(false);
+        let commands: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
+        for course_only in ["mutants", "grade", "handout"] {
+            assert!(
+                commands.contains(&course_only),
+                "{course_only} is missing in the course"
+            );
+        }
+    }
 
     #[test]
     fn the_command_line_is_well_formed() {
@@ -278,5 +420,15 @@ mod tests {
         ));
         let both = ["xtask", "mutants", "--lesson", "1", "--patches", "--list"];
         assert!(Cli::try_parse_from(both).is_err());
+        let cli = Cli::try_parse_from(["xtask", "check", "--lesson", "3"]).unwrap();
+        assert!(matches!(cli.command, Command::Check { lesson: 3 }));
+        assert!(Cli::try_parse_from(["xtask", "check"]).is_err());
+        let cli = Cli::try_parse_from(["xtask", "loom", "--lesson", "3", "withdrawals"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Loom { lesson: 3, filter: Some(ref f), reference: false } if f == "withdrawals"
+        ));
+        let cli = Cli::try_parse_from(["xtask", "loom", "--lesson", "3"]).unwrap();
+        assert!(matches!(cli.command, Command::Loom { filter: None, .. }));
     }
 }

@@ -1,16 +1,22 @@
 //! `cargo xtask progress`: where a student stands, exercise by exercise, and what to do next.
 //!
-//! Everything is read from a fresh `cargo test -p lessonN` run; nothing is stored between runs.
+//! Everything is read from a fresh `cargo test -p lessonN` run (and, for a lesson with loom
+//! models whose tests pass, a fresh run of the models); nothing is stored between runs.
 
 use std::fmt;
+use std::io::IsTerminal;
 use std::path::Path;
+use std::time::Duration;
 
 use anyhow::{Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cargo::{PackageTests, Targets, TestReport, first_lines};
+use crate::cmd::{Line, Stream};
 use crate::lessons::{self, Exercise, Lesson, LessonMeta};
 use crate::libtest::{Outcome, TestRun};
-use crate::report::Table;
+use crate::loom;
+use crate::report::{Table, plural};
 
 /// How far an exercise is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +92,8 @@ pub fn exercises<'m>(meta: &'m LessonMeta, run: &TestRun) -> Vec<ExerciseProgres
         .collect()
 }
 
-/// The advice for an exercise that does not pass yet.
+/// The advice for an exercise that does not pass yet, on one line (for `cargo xtask ci`'s
+/// summary; [`Next`] is the same advice as `cargo xtask progress` prints it).
 pub fn next_step(lesson: &Lesson, progress: &ExerciseProgress<'_>) -> String {
     format!(
         "Next: lesson {}, exercise {} \"{}\" — read {}, then run cargo test -p {} {}",
@@ -99,22 +106,228 @@ pub fn next_step(lesson: &Lesson, progress: &ExerciseProgress<'_>) -> String {
     )
 }
 
+/// What to do next: a sentence or two, then the command to run, on a line of its own so it
+/// can be copied whole. No line is wider than 100 columns (rustfmt's width), so none wraps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Next {
+    /// What the step is, a line each.
+    pub what: Vec<String>,
+    /// The command to run.
+    pub command: String,
+}
+
+impl Next {
+    /// The step for an exercise that does not pass yet.
+    pub fn exercise(lesson: &Lesson, progress: &ExerciseProgress<'_>) -> Self {
+        Self {
+            what: vec![
+                format!(
+                    "Next: lesson {}, exercise {}, \"{}\".",
+                    lesson.number, progress.number, progress.exercise.title
+                ),
+                format!(
+                    "Read {} (cargo xtask book --open), then run:",
+                    lesson.meta.section(progress.exercise)
+                ),
+            ],
+            command: format!(
+                "cargo test -p {} {}",
+                lesson.stub_package(),
+                progress.exercise.module
+            ),
+        }
+    }
+
+    /// The step for lesson `number`'s loom models, which found a bug or do not compile.
+    pub fn loom(number: u32, problem: &str) -> Self {
+        Self {
+            what: vec![
+                format!("Next: lesson {number}'s tests pass, but {problem}."),
+                format!("Read book/src/lesson{number}.md#loom, then run:"),
+            ],
+            command: format!("cargo xtask loom --lesson {number}"),
+        }
+    }
+
+    /// The step when lesson `number` no longer compiles.
+    pub fn compile(number: u32) -> Self {
+        Self {
+            what: vec![format!(
+                "Next: make lesson {number} compile again; the errors are in the output of:"
+            )],
+            command: format!("cargo build -p lesson{number}"),
+        }
+    }
+
+    /// The step when lesson `number`'s test run ended before reporting every test.
+    pub fn unfinished(number: u32) -> Self {
+        Self {
+            what: vec![format!(
+                "Next: lesson {number}'s test run stopped before it reported every test \
+                 (a crash?); see why with:"
+            )],
+            command: format!("cargo test -p lesson{number}"),
+        }
+    }
+}
+
+impl fmt::Display for Next {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for line in &self.what {
+            writeln!(f, "{line}")?;
+        }
+        write!(f, "    {}", self.command)
+    }
+}
+
+/// Whether any test binary of `package` was built in the workspace's target directory: when
+/// none was, its first `cargo test` compiles the lesson's dependencies too, which takes minutes.
+pub fn tests_built(root: &Path, package: &str) -> bool {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    let Ok(entries) = std::fs::read_dir(target.join("debug/.fingerprint")) else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let hash = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(package))
+            .and_then(|rest| rest.strip_prefix('-'));
+        hash.is_some_and(|hash| hash.bytes().all(|b| b.is_ascii_hexdigit()))
+            && entry.path().join("test-integration-test-suite").exists()
+    })
+}
+
+/// Shows that a long cargo run is going on: on a terminal, a spinner with what cargo is doing
+/// (the crate it compiles, how many tests have run) and the time so far; otherwise one plain
+/// line when it starts.
+pub struct Activity {
+    bar: Option<ProgressBar>,
+    seen: Seen,
+}
+
+impl Activity {
+    /// Starts showing `what` (such as `[1/6] cargo test -p lesson1`): a spinner on a terminal,
+    /// a plain line otherwise.
+    pub fn start(what: &str) -> Self {
+        let activity = Self::spinner(what);
+        if activity.bar.is_none() {
+            println!("  {what} …");
+        }
+        activity
+    }
+
+    /// Starts showing `what` with a spinner on a terminal, and nothing otherwise.
+    pub fn spinner(what: &str) -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {prefix} [{elapsed}] {wide_msg}")
+                    .expect("the template is valid"),
+            );
+            bar.set_prefix(what.to_owned());
+            bar.enable_steady_tick(Duration::from_millis(150));
+            bar
+        });
+        Self {
+            bar,
+            seen: Seen::default(),
+        }
+    }
+
+    /// Takes in one line of cargo's output.
+    pub fn observe(&mut self, line: &Line) {
+        if let Some(message) = self.seen.read(line)
+            && let Some(bar) = &self.bar
+        {
+            bar.set_message(message);
+        }
+    }
+
+    /// Clears the spinner.
+    pub fn finish(self) {
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// What an [`Activity`] has read of cargo's output so far.
+#[derive(Debug, Default)]
+struct Seen {
+    compiled: usize,
+    tests: usize,
+    ran: usize,
+}
+
+impl Seen {
+    /// Reads `line`; gives the new message when it tells something.
+    fn read(&mut self, line: &Line) -> Option<String> {
+        let text = line.text.trim_start();
+        match line.stream {
+            Stream::Stderr => {
+                let name = text.strip_prefix("Compiling ")?.split(' ').next()?;
+                self.compiled += 1;
+                Some(format!(
+                    "compiling {name} ({} so far)",
+                    plural(self.compiled, "crate")
+                ))
+            }
+            Stream::Stdout => {
+                if let Some(count) = text
+                    .strip_prefix("running ")
+                    .and_then(|rest| rest.strip_suffix(" tests").or(rest.strip_suffix(" test")))
+                    .and_then(|count| count.parse::<usize>().ok())
+                {
+                    self.tests = count;
+                    self.ran = 0;
+                } else if text.starts_with("test ") && text.contains(" ... ") {
+                    self.ran += 1;
+                } else {
+                    return None;
+                }
+                Some(format!("testing: {} of {} done", self.ran, self.tests))
+            }
+        }
+    }
+}
+
 /// Prints the progress of every lesson, or of lesson `only`, and the next thing to do.
 pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
     let mut numbers = lessons::discover(root)?;
     if let Some(wanted) = only {
         if !numbers.contains(&wanted) {
-            let known: Vec<String> = numbers.iter().map(u32::to_string).collect();
-            bail!(
-                "there is no lesson {wanted}: the lessons are {}",
-                known.join(", ")
-            );
+            bail!("{}", no_such_lesson(wanted, &numbers));
         }
         numbers = vec![wanted];
     }
 
+    let unbuilt: Vec<u32> = numbers
+        .iter()
+        .copied()
+        .filter(|n| !tests_built(root, &format!("lesson{n}")))
+        .collect();
+    if !unbuilt.is_empty() {
+        let which = if unbuilt.len() == 1 {
+            format!("lesson {}'s tests", unbuilt[0])
+        } else {
+            format!("the tests of {}", plural(unbuilt.len(), "lesson"))
+        };
+        println!(
+            "First run: cargo builds {which} and their dependencies before it runs them, about \
+             {} on 2 cores.\nLater runs rebuild only what you changed and take seconds.",
+            if unbuilt.len() > 2 {
+                "3-5 minutes"
+            } else {
+                "1-2 minutes"
+            }
+        );
+    }
+
     let mut next = None;
-    for number in numbers {
+    let mut loom_passed = Vec::new();
+    for (index, &number) in numbers.iter().enumerate() {
         let lesson = match Lesson::load(root, number) {
             Ok(lesson) => lesson,
             Err(error) => {
@@ -123,70 +336,188 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
             }
         };
         println!("\nLesson {number}: {}", lesson.meta.title);
-        let package = lesson.stub_package();
-        println!("  (running cargo test -p {package} …)");
-        let report = PackageTests {
-            workspace: root,
-            package: &package,
-            target_dir: None,
-            failures_expected: true,
-            show_commands: false,
-            targets: Targets::All,
-            filters: &[],
-        }
-        .run()?;
-        let run = match report {
-            TestReport::DoesNotCompile { errors } => {
-                println!(
-                    "  does not compile: run `cargo build -p {package}` to see the errors. \
-                     The first one:"
-                );
-                let first = errors.first().map_or("", String::as_str);
-                for line in first_lines(first, 12).lines() {
-                    println!("    {line}");
-                }
-                next.get_or_insert_with(|| {
-                    format!(
-                        "Next: make lesson {number} compile again: run `cargo build -p \
-                         {package}` and fix the errors it shows"
-                    )
-                });
-                continue;
-            }
-            TestReport::Ran { run, .. } => run,
+        let counter = if numbers.len() > 1 {
+            format!("[{}/{}] ", index + 1, numbers.len())
+        } else {
+            String::new()
         };
-
-        let progress = exercises(&lesson.meta, &run);
-        let mut table = Table::new(&["#", "exercise", "status", "tests"]);
-        for exercise in &progress {
-            table.row(&[
-                exercise.number.to_string(),
-                exercise.exercise.title.clone(),
-                exercise.status.to_string(),
-                format!("{}/{}", exercise.passed, exercise.total),
-            ]);
-        }
-        print!("{}", table.render(2));
-        if !run.complete() {
-            println!(
-                "  The test run stopped before reporting every test (a crash?): run \
-                 `cargo test -p {package}` to see why."
-            );
-        }
-        if let Some(waiting) = progress
-            .iter()
-            .find(|p| matches!(p.status, Status::NotStarted | Status::Failing))
-        {
-            next.get_or_insert_with(|| next_step(&lesson, waiting));
+        let step = lesson_progress(root, &lesson, &counter, &mut loom_passed)?;
+        if next.is_none() {
+            next = step;
         }
     }
 
     println!();
     match next {
         Some(step) => println!("{step}"),
-        None => println!("Every exercise passes. Well done!"),
+        None => {
+            let lesson = match numbers.as_slice() {
+                [one] => format!("--lesson {one}"),
+                _ => "--lesson N".to_owned(),
+            };
+            let loom = if loom_passed.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    ", and so do the loom models of {}",
+                    plural(loom_passed.len(), "lesson")
+                )
+            };
+            println!(
+                "Every exercise passes{loom}. Well done! Check a lesson as CI does with:\n    \
+                 cargo xtask check {lesson}"
+            );
+        }
     }
     Ok(())
+}
+
+/// "there is no lesson 9: the lessons are 1–6" (or the list, when they are not consecutive).
+pub fn no_such_lesson(wanted: u32, numbers: &[u32]) -> String {
+    let known = match numbers {
+        [first, .., last] if (last - first) as usize + 1 == numbers.len() => {
+            format!("{first}–{last}")
+        }
+        _ => numbers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    format!("there is no lesson {wanted}: the lessons are {known}")
+}
+
+/// Runs lesson `lesson`'s tests (and its loom models once they pass), prints its table, and
+/// gives the lesson's next step, if it has one. A lesson whose models pass joins `loom_passed`.
+fn lesson_progress(
+    root: &Path,
+    lesson: &Lesson,
+    counter: &str,
+    loom_passed: &mut Vec<u32>,
+) -> Result<Option<Next>> {
+    let number = lesson.number;
+    let package = lesson.stub_package();
+    let mut activity = Activity::start(&format!("{counter}cargo test -p {package}"));
+    let report = PackageTests {
+        workspace: root,
+        package: &package,
+        target_dir: None,
+        failures_expected: true,
+        show_commands: false,
+        targets: Targets::All,
+        filters: &[],
+    }
+    .run_observed(&mut |line| activity.observe(line));
+    activity.finish();
+    let run = match report? {
+        TestReport::DoesNotCompile { errors } => {
+            println!("  does not compile. The first error:");
+            let first = errors.first().map_or("", String::as_str);
+            for line in first_lines(first, 12).lines() {
+                println!("    {line}");
+            }
+            return Ok(Some(Next::compile(number)));
+        }
+        TestReport::Ran { run, .. } => run,
+    };
+
+    let progress = exercises(&lesson.meta, &run);
+    let mut table = Table::new(&["#", "exercise", "status", "tests"]);
+    for exercise in &progress {
+        table.row(&[
+            exercise.number.to_string(),
+            exercise.exercise.title.clone(),
+            exercise.status.to_string(),
+            format!("{}/{}", exercise.passed, exercise.total),
+        ]);
+    }
+    print!("{}", table.render(2));
+    let waiting = progress
+        .iter()
+        .find(|p| matches!(p.status, Status::NotStarted | Status::Failing));
+    let mut next = waiting.map(|exercise| Next::exercise(lesson, exercise));
+    if !run.complete() {
+        println!("  The test run stopped before reporting every test (a crash?).");
+        next.get_or_insert_with(|| Next::unfinished(number));
+    }
+    if lesson.meta.loom_test.is_some() {
+        if next.is_some() {
+            println!("  loom models: after the tests pass (cargo xtask loom --lesson {number})");
+        } else {
+            match loom_status(root, lesson, counter, true)? {
+                LoomStatus::Pass(summary) => {
+                    println!("  loom models: {summary}");
+                    loom_passed.push(number);
+                }
+                LoomStatus::Fail { problem, .. } => {
+                    println!("  loom models: {problem}");
+                    next = Some(Next::loom(number, &problem));
+                }
+            }
+        }
+    }
+    Ok(next)
+}
+
+/// How a lesson's loom models fared on the student's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoomStatus {
+    /// Every model passes; how many.
+    Pass(String),
+    /// Something is wrong: what, and the details (compile errors, failing models).
+    Fail {
+        /// One line, such as "2 of 9 loom models fail".
+        problem: String,
+        /// What to show below it.
+        details: String,
+    },
+}
+
+/// Runs lesson `lesson`'s loom models on the student's code, with a spinner saying `label`
+/// (and, when `announce` is set and there is no terminal, a plain line instead).
+pub fn loom_status(
+    root: &Path,
+    lesson: &Lesson,
+    label: &str,
+    announce: bool,
+) -> Result<LoomStatus> {
+    let what = format!(
+        "{label}cargo xtask loom --lesson {} (its first run builds in target/loom)",
+        lesson.number
+    );
+    let mut activity = if announce {
+        Activity::start(&what)
+    } else {
+        Activity::spinner(&what)
+    };
+    let request = loom::Request {
+        subject: loom::Subject::Student,
+        filter: None,
+        show_commands: false,
+    };
+    let models = loom::models(root, lesson, request, &mut |line| activity.observe(line));
+    activity.finish();
+    Ok(match models? {
+        loom::Models::DoesNotCompile { errors } => LoomStatus::Fail {
+            problem: "the loom models do not compile".to_owned(),
+            details: first_lines(errors.first().map_or("", String::as_str), 16),
+        },
+        loom::Models::Ran { passed, failed, .. } if failed.is_empty() && passed > 0 => {
+            LoomStatus::Pass(format!("{} pass", plural(passed, "model")))
+        }
+        loom::Models::Ran { failed, output, .. } if failed.is_empty() => LoomStatus::Fail {
+            problem: "no loom model ran".to_owned(),
+            details: first_lines(&output.combined(), 12),
+        },
+        loom::Models::Ran { passed, failed, .. } => LoomStatus::Fail {
+            problem: format!(
+                "{} of {} loom models fail",
+                failed.len(),
+                passed + failed.len()
+            ),
+            details: failed.join("\n"),
+        },
+    })
 }
 
 #[cfg(test)]
@@ -268,6 +599,116 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
             "thread '<unnamed>' panicked at lessons/lesson1/src/pool.rs:9:9:\nindex out of bounds",
         ));
         assert_eq!(exercises(&meta, &run)[2].status, Status::Failing);
+    }
+
+    #[test]
+    fn every_next_step_fits_the_terminal_and_ends_in_its_command() {
+        let root = lessons::workspace_root().unwrap();
+        for number in lessons::discover(&root).unwrap() {
+            let lesson = Lesson::load(&root, number).unwrap();
+            let run = TestRun::default();
+            let mut steps: Vec<Next> = exercises(&lesson.meta, &run)
+                .iter()
+                .map(|exercise| Next::exercise(&lesson, exercise))
+                .collect();
+            steps.push(Next::compile(number));
+            steps.push(Next::unfinished(number));
+            steps.push(Next::loom(number, "12 of 12 loom models fail"));
+            for step in steps {
+                let text = step.to_string();
+                for line in text.lines() {
+                    assert!(
+                        line.chars().count() <= 100,
+                        "a line of lesson {number}'s next step is wider than 100 columns:\n{line}"
+                    );
+                }
+                assert_eq!(
+                    text.lines().last(),
+                    Some(format!("    {}", step.command).as_str())
+                );
+                assert!(step.command.starts_with("cargo "), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_next_exercise_is_read_then_tested() {
+        let lesson = Lesson {
+            number: 1,
+            meta: meta(),
+        };
+        let run = TestRun::parse(RUN);
+        let progress = exercises(&lesson.meta, &run);
+        assert_eq!(
+            Next::exercise(&lesson, &progress[2]).to_string(),
+            "Next: lesson 1, exercise 3, \"Your own pool\".\n\
+             Read book/src/lesson1.md#own-pool (cargo xtask book --open), then run:\n    \
+             cargo test -p lesson1 ex3_pool"
+        );
+    }
+
+    #[test]
+    fn the_spinner_follows_the_build_and_the_tests() {
+        let mut seen = Seen::default();
+        let line = |stream, text: &str| Line {
+            stream,
+            text: text.to_owned(),
+        };
+        assert_eq!(
+            seen.read(&line(Stream::Stderr, "   Compiling rayon-core v1.13.0")),
+            Some("compiling rayon-core (1 crate so far)".to_owned())
+        );
+        assert_eq!(seen.read(&line(Stream::Stderr, "warning: unused")), None);
+        assert_eq!(
+            seen.read(&line(Stream::Stdout, "running 61 tests")),
+            Some("testing: 0 of 61 done".to_owned())
+        );
+        assert_eq!(
+            seen.read(&line(Stream::Stdout, "test suite::ex1::a ... FAILED")),
+            Some("testing: 1 of 61 done".to_owned())
+        );
+        assert_eq!(seen.read(&line(Stream::Stdout, "{\"reason\":\"x\"}")), None);
+    }
+
+    #[test]
+    fn a_missing_lesson_is_named_with_the_lessons_there_are() {
+        assert_eq!(
+            no_such_lesson(9, &[1, 2, 3, 4, 5, 6]),
+            "there is no lesson 9: the lessons are 1–6"
+        );
+        assert_eq!(
+            no_such_lesson(2, &[1, 3]),
+            "there is no lesson 2: the lessons are 1, 3"
+        );
+        assert_eq!(
+            no_such_lesson(2, &[1]),
+            "there is no lesson 2: the lessons are 1"
+        );
+    }
+
+    #[test]
+    fn a_lesson_never_built_is_told_apart_from_a_built_one() {
+        let root = std::env::temp_dir().join(format!("xtask-built-{}", std::process::id()));
+        let fingerprints = root.join("target/debug/.fingerprint");
+        std::fs::create_dir_all(fingerprints.join("lesson1-solution-0123abcd")).unwrap();
+        std::fs::write(
+            fingerprints.join("lesson1-solution-0123abcd/test-integration-test-suite"),
+            "",
+        )
+        .unwrap();
+        std::fs::create_dir_all(fingerprints.join("lesson1-89ab")).unwrap();
+        assert!(
+            !tests_built(&root, "lesson1"),
+            "a library alone is not the tests"
+        );
+        std::fs::write(
+            fingerprints.join("lesson1-89ab/test-integration-test-suite"),
+            "",
+        )
+        .unwrap();
+        assert!(tests_built(&root, "lesson1"));
+        assert!(!tests_built(&root, "lesson2"));
+        std::fs::remove_dir_all(&root).unwrap();
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 use serde::Deserialize;
 
-use crate::cmd::{Cmd, Output};
+use crate::cmd::{Cmd, Line, Output};
 use crate::libtest::TestRun;
 use crate::report::plural;
 
@@ -55,7 +55,12 @@ pub struct Build {
 impl Build {
     /// Runs `cmd`, which must ask for `--message-format=json`.
     pub fn run(cmd: &Cmd) -> Result<Self> {
-        let output = cmd.run()?;
+        Self::run_observed(cmd, &mut |_| {})
+    }
+
+    /// [`Build::run`], handing each line to `observe` as it arrives.
+    pub fn run_observed(cmd: &Cmd, observe: &mut dyn FnMut(&Line)) -> Result<Self> {
+        let output = cmd.run_observed(observe)?;
         let diagnostics = diagnostics(&output.stdout());
         Ok(Self {
             output,
@@ -217,11 +222,17 @@ impl PackageTests<'_> {
 
     /// Compiles the package's tests, then runs them all (`--no-fail-fast`).
     pub fn run(&self) -> Result<TestReport> {
+        self.run_observed(&mut |_| {})
+    }
+
+    /// [`PackageTests::run`], handing every line cargo and the tests print to `observe` as it
+    /// arrives, so a caller can show how far the build and the run are.
+    pub fn run_observed(&self, observe: &mut dyn FnMut(&Line)) -> Result<TestReport> {
         let build = self
             .test_command()
             .args(["--no-run", "--message-format=json"]);
         self.announce(&build);
-        let build = Build::run(&build)?;
+        let build = Build::run_observed(&build, observe)?;
         if !build.success() {
             return Ok(TestReport::DoesNotCompile {
                 errors: build.errors(),
@@ -232,7 +243,7 @@ impl PackageTests<'_> {
             test = test.arg("--").args(self.filters);
         }
         self.announce(&test);
-        let output = test.run()?;
+        let output = test.run_observed(observe)?;
         let run = TestRun::parse(&output.stdout());
         Ok(TestReport::Ran { run, output })
     }

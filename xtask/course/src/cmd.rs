@@ -190,6 +190,11 @@ impl Cmd {
     /// cannot be started at all; a command that runs and exits non-zero is an `Ok` whose
     /// [`Output::success`] is false.
     pub fn run(&self) -> Result<Output> {
+        self.run_observed(&mut |_| {})
+    }
+
+    /// [`Cmd::run`], handing each line to `observe` as it arrives (to show progress).
+    pub fn run_observed(&self, observe: &mut dyn FnMut(&Line)) -> Result<Output> {
         let mut command = Command::new(&self.program);
         command
             .args(&self.args)
@@ -225,6 +230,7 @@ impl Cmd {
         let mut lines = Vec::new();
         for line in receiver {
             self.show(&line);
+            observe(&line);
             lines.push(line);
         }
         for handle in readers.into_iter().flatten() {
@@ -319,6 +325,18 @@ mod tests {
         assert!(!output.success());
         assert_eq!(output.stdout(), "out\n");
         assert_eq!(output.stderr(), "err\n");
+        assert_eq!(output.lines.len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_observer_sees_every_line_as_it_comes() {
+        let mut seen = Vec::new();
+        let output = Cmd::new("sh", Path::new("."))
+            .args(["-c", "echo one; echo two"])
+            .run_observed(&mut |line| seen.push(line.text.clone()))
+            .unwrap();
+        assert_eq!(seen, ["one", "two"]);
         assert_eq!(output.lines.len(), 2);
     }
 
