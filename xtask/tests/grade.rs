@@ -199,11 +199,24 @@ fn the_handout_builds_and_its_stubs_fail() {
     assert!(!readme.contains("## Instructors"));
     assert!(readme.contains("cargo test -p lesson1"));
     for chapter in fs::read_dir(out.join("book/src")).unwrap() {
-        let text = fs::read_to_string(chapter.unwrap().path()).unwrap_or_default();
-        assert!(
-            !text.contains("../solutions/"),
-            "the book still includes a solution"
-        );
+        let path = chapter.unwrap().path();
+        let chapter = fs::read_to_string(&path).unwrap_or_default();
+        for absent in [
+            "../solutions/",
+            "-solution`",
+            "<!-- course:",
+            "<!-- handout:",
+        ] {
+            assert!(
+                !chapter.contains(absent),
+                "the handout's {} still says {absent:?}",
+                path.display()
+            );
+        }
     }
     assert!(text.contains("lesson1: 0/"), "{text}");
+    assert!(
+        text.contains("Every command the handout names runs there"),
+        "{text}"
+    );
 }
