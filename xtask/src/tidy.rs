@@ -124,3 +124,71 @@ fn the_first_different_line_is_counted_from_one() {
     assert_eq!(first_different_line(b"a\nb\nc", b"a\nb\nd"), 3);
     assert_eq!(first_different_line(b"a\n", b"a\nb"), 2);
 }
+
+/// A `major.minor[.patch]` version as numbers, for comparing minimum Rust versions.
+fn version(text: &str) -> Vec<u32> {
+    text.split('.')
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
+#[test]
+fn every_crate_states_the_minimum_rust_its_dependencies_need() {
+    let root = lessons::workspace_root().unwrap();
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let members: Vec<&str> = metadata["workspace_members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|id| id.as_str())
+        .collect();
+    let mut stated = None;
+    let mut needed = (Vec::new(), String::new());
+    for package in metadata["packages"].as_array().unwrap() {
+        let name = package["name"].as_str().unwrap_or_default();
+        let rust = package["rust_version"].as_str();
+        if members.contains(&package["id"].as_str().unwrap_or_default()) {
+            let rust = rust.unwrap_or_else(|| {
+                panic!("{name} states no rust-version: add `rust-version.workspace = true`")
+            });
+            assert!(
+                stated.is_none_or(|stated| stated == rust),
+                "{name} states rust-version {rust}, another crate {stated:?}: inherit the \
+                 workspace's"
+            );
+            stated = Some(rust);
+        } else if let Some(rust) = rust.filter(|rust| version(rust) > needed.0) {
+            needed = (
+                version(rust),
+                format!(
+                    "{name} {} needs {rust}",
+                    package["version"].as_str().unwrap_or("?")
+                ),
+            );
+        }
+    }
+    let stated = stated.expect("the workspace has members");
+    assert!(
+        version(stated) >= needed.0,
+        "the workspace states rust-version {stated}, but {}: raise it in Cargo.toml and in \
+         README.md and book/src/introduction.md",
+        needed.1
+    );
+    for page in ["README.md", "book/src/introduction.md"] {
+        let text = fs::read_to_string(root.join(page)).unwrap();
+        assert!(
+            text.contains(&format!("{stated} or newer")),
+            "{page} must say that the course needs Rust {stated} or newer"
+        );
+    }
+}
