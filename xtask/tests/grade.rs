@@ -160,6 +160,59 @@ fn edits_outside_src_are_ignored_and_reported() {
     assert!(message.contains("symbolic link leak.rs"), "{message}");
 }
 
+/// Runs `cargo xtask grade ARGS`, which must refuse before grading anything; gives its
+/// standard error.
+fn refused(args: &[&OsStr]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("grade")
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        !output.status.success(),
+        "grading {args:?} should fail:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("grading ") && !stderr.contains("building"),
+        "grading {args:?} should stop before any grading:\n{stderr}"
+    );
+    assert!(stderr.contains("nothing was graded"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn gradescope_results_for_several_submissions_are_refused_before_grading() {
+    let work = common::fresh("gradescope-several");
+    let (alice, bob) = (work.join("alice"), work.join("bob"));
+    for submission in [&alice, &bob] {
+        fs::create_dir_all(submission.join("lessons")).unwrap();
+    }
+    let format = [OsStr::new("--format"), OsStr::new("gradescope")];
+    let stderr = refused(&[alice.as_os_str(), bob.as_os_str(), format[0], format[1]]);
+    assert!(stderr.contains("one submission"), "{stderr}");
+    let stderr = refused(&[
+        OsStr::new("--class"),
+        work.as_os_str(),
+        format[0],
+        format[1],
+    ]);
+    assert!(stderr.contains("but 2 were given"), "{stderr}");
+}
+
+#[test]
+fn a_directory_with_nothing_to_grade_is_an_error() {
+    let work = common::fresh("nothing-to-grade");
+    let blank = work.join("class/blank");
+    fs::create_dir_all(&blank).unwrap();
+    let stderr = refused(&[blank.as_os_str()]);
+    assert!(stderr.contains("has no lessons/ directory"), "{stderr}");
+    let stderr = refused(&[OsStr::new("--class"), work.join("class").as_os_str()]);
+    assert!(stderr.contains("nothing to grade"), "{stderr}");
+    let stderr = refused(&[OsStr::new("--class"), blank.as_os_str()]);
+    assert!(stderr.contains("holds no submission"), "{stderr}");
+}
+
 #[test]
 fn the_handout_builds_and_its_stubs_fail() {
     let _alone = one_at_a_time();

@@ -64,6 +64,13 @@ pub fn grade(course: &Course, options: &Options) -> Result<Vec<SubmissionReport>
     let config = &loaded.config;
     let numbers = select(&lessons::discover(root)?, &options.lessons)?;
     let submissions = submission::collect(root, &options.submissions, options.class.as_deref())?;
+    if options.format == super::Format::Gradescope && submissions.len() != 1 {
+        bail!(
+            "--format gradescope writes the results of one submission (Gradescope grades each \
+             submission on its own), but {} were given: give one directory; nothing was graded",
+            submissions.len()
+        );
+    }
     // Kept between sessions, so a re-grade rebuilds only what changed: the scratch copies,
     // each submission's own target directory, and the class's dependency cache. Nothing a
     // run writes is on disk: its directories are tmpfs, gone with it.

@@ -53,6 +53,12 @@ pub fn collect(root: &Path, dirs: &[PathBuf], class: Option<&Path>) -> Result<Ve
              the course (with its lessons/)",
             dir.display()
         );
+        ensure!(
+            dir.join("lessons").is_dir(),
+            "submission {} has no lessons/ directory, so it holds nothing to grade: give the \
+             directory holding a student's copy of the course; nothing was graded",
+            dir.display()
+        );
         found.push(dir.clone());
     }
     if let Some(class) = class {
@@ -73,7 +79,18 @@ pub fn collect(root: &Path, dirs: &[PathBuf], class: Option<&Path>) -> Result<Ve
         }
         if members.is_empty() {
             bail!(
-                "the class directory {} holds no submission: expected one directory per student",
+                "the class directory {} holds no submission: expected one directory per \
+                 student; nothing was graded",
+                class.display()
+            );
+        }
+        // A student who handed in nothing still gets a row (of zeros); a class in which no
+        // one did is a wrong directory.
+        if !members.iter().any(|member| member.join("lessons").is_dir()) {
+            bail!(
+                "no directory of the class directory {} has a lessons/ directory, so there is \
+                 nothing to grade: --class takes a directory holding one student's copy of the \
+                 course per subdirectory; nothing was graded",
                 class.display()
             );
         }
@@ -392,9 +409,10 @@ mod tests {
     #[test]
     fn submissions_are_named_uniquely() {
         let base = temp("collect");
-        for dir in ["class/bob", "class/alice", "class/.git", "other/alice"] {
-            fs::create_dir_all(base.join(dir)).unwrap();
+        for dir in ["class/bob", "class/alice", "other/alice"] {
+            fs::create_dir_all(base.join(dir).join("lessons")).unwrap();
         }
+        fs::create_dir_all(base.join("class/.git")).unwrap();
         fs::write(base.join("class/notes.txt"), "").unwrap();
         let found = collect(
             &base,
@@ -409,6 +427,24 @@ mod tests {
         assert!(collect(&base, &[base.join("nope")], None).is_err());
         fs::create_dir_all(base.join("empty")).unwrap();
         assert!(collect(&base, &[], Some(&base.join("empty"))).is_err());
+
+        // Nothing to grade: a submission without lessons/, a class none of whose members has
+        // one. A class member without it is graded (to zero) beside the others.
+        fs::create_dir_all(base.join("blank/carol")).unwrap();
+        let error = format!(
+            "{:#}",
+            collect(&base, &[base.join("blank/carol")], None).unwrap_err()
+        );
+        assert!(error.contains("has no lessons/ directory"), "{error}");
+        assert!(error.contains("nothing was graded"), "{error}");
+        let error = format!(
+            "{:#}",
+            collect(&base, &[], Some(&base.join("blank"))).unwrap_err()
+        );
+        assert!(error.contains("nothing to grade"), "{error}");
+        fs::create_dir_all(base.join("class/dave")).unwrap();
+        let class = collect(&base, &[], Some(&base.join("class"))).unwrap();
+        assert_eq!(class.len(), 3);
         let odd = Submission {
             name: "../a b".into(),
             dir: base.clone(),
