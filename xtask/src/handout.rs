@@ -824,6 +824,12 @@ impl<'a> Checker<'a> {
             Ok(command) => command,
             Err(problem) => return Some(problem),
         };
+        if command.subcommand == "install" {
+            // Named only as what the tools run to install their pinned helpers (mdbook,
+            // cargo-mutants): that cargo has the subcommand is the proof.
+            *self.proofs.entry("cargo's own").or_default() += 1;
+            return None;
+        }
         let known = [
             "test", "bench", "run", "build", "check", "clippy", "fmt", "doc",
         ];
@@ -1313,6 +1319,62 @@ mod tests {
         let unknown = CargoCommand::parse(&args("test --frobnicate")).unwrap_err();
         assert!(unknown.contains("CARGO_OPTIONS"), "{unknown}");
         assert!(CargoCommand::parse(&args("run -p lesson1 stray")).is_err());
+    }
+
+    #[test]
+    fn criterion_arguments_need_every_benched_target_to_be_criterions() {
+        let dir = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("benches")).unwrap();
+        fs::write(
+            dir.join("benches/shim.rs"),
+            "#[path = \"shared.rs\"]\nmod bench;\n",
+        )
+        .unwrap();
+        fs::write(
+            dir.join("benches/shared.rs"),
+            "c.benchmark_group(\"square_1e6\");\n",
+        )
+        .unwrap();
+        let manifest = dir.join("Cargo.toml");
+        let package = Package {
+            name: "lesson1".to_owned(),
+            manifest: manifest.clone(),
+            targets: vec![
+                (
+                    "lib".to_owned(),
+                    "lesson1".to_owned(),
+                    dir.join("src/lib.rs"),
+                ),
+                (
+                    "bench".to_owned(),
+                    "lesson1".to_owned(),
+                    dir.join("benches/shim.rs"),
+                ),
+            ],
+        };
+        let problem = |line: &str| {
+            let command = CargoCommand::parse(&words(line)).unwrap();
+            bench_problem(&package, &command)
+        };
+        fs::write(
+            &manifest,
+            "[lib]\nbench = false\n[[bench]]\nname = \"lesson1\"\nharness = false\n",
+        )
+        .unwrap();
+        assert_eq!(problem("bench -p lesson1 -- --quick"), None);
+        assert_eq!(problem("bench -p lesson1 -- --quick square"), None);
+        let unknown = problem("bench -p lesson1 -- cube").unwrap();
+        assert!(unknown.contains("mentions `cube`"), "{unknown}");
+        fs::write(
+            &manifest,
+            "[[bench]]\nname = \"lesson1\"\nharness = false\n",
+        )
+        .unwrap();
+        assert_eq!(problem("bench -p lesson1"), None);
+        let refused = problem("bench -p lesson1 -- --quick").unwrap();
+        assert!(refused.contains("lib target `lesson1`"), "{refused}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
