@@ -59,8 +59,7 @@ fn models_target(lesson: &Lesson) -> Result<&str> {
     match lesson.meta.loom_test.as_deref() {
         Some(models) => Ok(models),
         None => bail!(
-            "lesson {} has no loom models (no `loom_test` in tests/lesson{}/lesson.toml); \
-             lesson 3 has them: cargo xtask loom --lesson 3",
+            "lesson {} has no loom models (no `loom_test` in tests/lesson{}/lesson.toml)",
             lesson.number,
             lesson.number
         ),

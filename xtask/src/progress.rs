@@ -267,6 +267,9 @@ impl Seen {
         let text = line.text.trim_start();
         match line.stream {
             Stream::Stderr => {
+                if text.starts_with("Blocking waiting for file lock") {
+                    return Some("waiting for another cargo command to finish".to_owned());
+                }
                 let name = text.strip_prefix("Compiling ")?.split(' ').next()?;
                 self.compiled += 1;
                 Some(format!(
@@ -280,6 +283,11 @@ impl Seen {
                     .and_then(|rest| rest.strip_suffix(" tests").or(rest.strip_suffix(" test")))
                     .and_then(|count| count.parse::<usize>().ok())
                 {
+                    // A binary without tests (the library's unit tests, the doc tests) says
+                    // nothing worth showing.
+                    if count == 0 {
+                        return None;
+                    }
                     self.tests = count;
                     self.ran = 0;
                 } else if text.starts_with("test ") && text.contains(" ... ") {
@@ -659,6 +667,7 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
             Some("compiling rayon-core (1 crate so far)".to_owned())
         );
         assert_eq!(seen.read(&line(Stream::Stderr, "warning: unused")), None);
+        assert_eq!(seen.read(&line(Stream::Stdout, "running 0 tests")), None);
         assert_eq!(
             seen.read(&line(Stream::Stdout, "running 61 tests")),
             Some("testing: 0 of 61 done".to_owned())
