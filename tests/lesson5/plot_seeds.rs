@@ -507,6 +507,9 @@ struct Fitter {
     unavailable: Option<String>,
 }
 
+/// A fit and its predicted times, `(threads, seconds)`.
+type FitResult = std::result::Result<(AmdahlFit, Vec<(f64, f64)>), FitError>;
+
 /// The Amdahl fit of one picture, or why there is none.
 #[derive(Debug, Clone, PartialEq)]
 enum Fitted {
@@ -531,6 +534,16 @@ impl Fitter {
         if self.unavailable.is_some() {
             return Fitted::None("no Amdahl fit until exercise 5.2 (fit_amdahl) is done".into());
         }
+        self.attempt(|| {
+            fit_amdahl(samples).map(|fit| {
+                let times = threads.iter().map(|&p| (p, fit.predict(p))).collect();
+                (fit, times)
+            })
+        })
+    }
+
+    /// Runs `fit`, which calls this crate's code, catching a panic quietly.
+    fn attempt(&mut self, fit: impl FnOnce() -> FitResult) -> Fitted {
         static HOOK: Once = Once::new();
         HOOK.call_once(|| {
             let previous = panic::take_hook();
@@ -541,12 +554,7 @@ impl Fitter {
             }));
         });
         QUIET.set(true);
-        let fitted = panic::catch_unwind(AssertUnwindSafe(|| {
-            fit_amdahl(samples).map(|fit| {
-                let times = threads.iter().map(|&p| (p, fit.predict(p))).collect();
-                (fit, times)
-            })
-        }));
+        let fitted = panic::catch_unwind(AssertUnwindSafe(fit));
         QUIET.set(false);
         match fitted {
             Ok(Ok((fit, times))) => Fitted::Curve { fit, times },
@@ -1188,4 +1196,286 @@ fn free_corner(
         .into_iter()
         .min_by_key(|&(_, x0, y0)| covered(x0, y0))
         .map_or(SeriesLabelPosition::UpperLeft, |(corner, _, _)| corner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lesson 1's factorials, whose serial time (a plain loop) and one-thread time (the pool)
+    /// differ; lesson 4's queue on 2 and 10,000 threads; lesson 5's sizes with the seed's and
+    /// the reference's numbers; lesson 6's matrices against a serial run of another algorithm
+    /// (4.0x on 2 threads, flagged by seedkit).
+    const LINES: &str = r#"
+{"lesson":1,"package":"lesson1","seed":"003","experiment":"factorial_1e6","n":1000000,"threads":1,"serial_s":0.28196,"parallel_s":0.2983,"measurement_error":false,"published":{"processes":1,"serial_s":8.4,"parallel_s":8.4}}
+{"lesson":1,"package":"lesson1","seed":"003","experiment":"factorial_1e6","n":1000000,"threads":2,"serial_s":0.28196,"parallel_s":0.15379,"measurement_error":false,"published":{"processes":2,"serial_s":8.4,"parallel_s":4.63}}
+{"lesson":4,"package":"lesson4","seed":"004","experiment":"queue_cubes","n":10000,"threads":10000,"serial_s":4.49e-5,"parallel_s":0.38506,"measurement_error":false}
+{"lesson":4,"package":"lesson4","seed":"004","experiment":"queue_cubes","n":10000,"threads":2,"serial_s":4.49e-5,"parallel_s":8.035e-4,"measurement_error":false}
+{"lesson":4,"package":"lesson4","seed":"004","experiment":"queue_cubes","n":1000000,"threads":2,"serial_s":4.6e-3,"parallel_s":0.063,"measurement_error":false}
+{"lesson":5,"package":"lesson5-solution","seed":"004","experiment":"cubes_sqrt","n":100,"threads":2,"serial_s":1.6e-7,"parallel_s":5.27e-5,"measurement_error":false,"published":{"processes":8,"cores":8,"serial_s":0.00009639,"parallel_s":0.1197657,"speedup":0.008},"reference":{"threads":2,"serial_s":1.5e-7,"parallel_s":5.0e-5,"measurement_error":false}}
+{"lesson":5,"package":"lesson5-solution","seed":"004","experiment":"cubes_sqrt","n":1000000,"threads":2,"serial_s":1.23e-3,"parallel_s":7.38e-4,"measurement_error":false,"published":{"processes":8,"cores":8,"serial_s":1.035941925,"parallel_s":0.60131832,"speedup":1.72},"reference":{"threads":2,"serial_s":1.2e-3,"parallel_s":7.0e-4,"measurement_error":false}}
+{"lesson":6,"package":"lesson6","seed":"002","experiment":"int_matmul_1000","n":1000,"threads":1,"serial_s":1.61,"parallel_s":0.76,"measurement_error":true}
+{"lesson":6,"package":"lesson6","seed":"002","experiment":"int_matmul_1000","n":1000,"threads":2,"serial_s":1.61,"parallel_s":0.40,"measurement_error":true}
+"#;
+
+    fn rows() -> Vec<Row> {
+        parse_rows(LINES).expect("the test's lines are valid")
+    }
+
+    fn all_pictures() -> Vec<(String, String)> {
+        pictures(&rows(), &mut Fitter::default()).expect("the test's lines draw")
+    }
+
+    /// The picture called `name`, as text and read back.
+    fn drawn(name: &str) -> (String, svg::Svg) {
+        let (_, text) = all_pictures()
+            .into_iter()
+            .find(|(file, _)| file == name)
+            .unwrap_or_else(|| panic!("no picture {name} was drawn"));
+        let read = svg::parse(&text).expect("plotters writes an SVG document");
+        (text, read)
+    }
+
+    fn by_threads(lesson: u32, experiment: &str) -> ByThreads {
+        let rows = rows();
+        let mine: Vec<&Row> = rows
+            .iter()
+            .filter(|row| row.lesson == lesson && row.experiment == experiment)
+            .collect();
+        let n = mine[0].n;
+        let size: Vec<&Row> = mine.into_iter().filter(|row| row.n == n).collect();
+        ByThreads::new(&size, &mut Fitter::default()).expect("two thread counts")
+    }
+
+    fn texts(read: &svg::Svg) -> Vec<&str> {
+        read.texts.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn each_picture_keeps_its_file_name() {
+        let names: Vec<String> = all_pictures().into_iter().map(|(name, _)| name).collect();
+        assert_eq!(
+            names,
+            [
+                "lesson1-factorial_1e6-n1000000-by-threads.svg",
+                "lesson4-queue_cubes-by-size.svg",
+                "lesson4-queue_cubes-n10000-by-threads.svg",
+                "lesson5-cubes_sqrt-by-size.svg",
+                "lesson6-int_matmul_1000-n1000-by-threads.svg",
+            ],
+            "the book links the pictures by these names"
+        );
+    }
+
+    #[test]
+    fn the_fit_is_drawn_on_the_baseline_of_its_points() {
+        let picture = by_threads(1, "factorial_1e6");
+        let fitted = picture.fitted_speedups().expect("two thread counts fit");
+        // Two thread counts fit exactly, so on one baseline the curve meets both points; the
+        // one-thread time normalised to 1 would start 5.5% off the first.
+        for point in &picture.points {
+            let (_, on_curve) = fitted
+                .iter()
+                .copied()
+                .find(|&(p, _)| (p - point.threads as f64).abs() < 1e-9)
+                .expect("the curve passes every measured thread count");
+            assert!(
+                (on_curve - point.speedup).abs() < 1e-9 * point.speedup,
+                "on {} threads the fit says {on_curve}, the point {}",
+                point.threads,
+                point.speedup
+            );
+        }
+
+        let (_, read) = drawn("lesson1-factorial_1e6-n1000000-by-threads.svg");
+        let curve = read
+            .lines
+            .iter()
+            .find(|line| line.points.len() > CURVE_POINTS && line.points[0].0 > 480.0)
+            .expect("the speedup panel has the fitted curve");
+        for end in [curve.points[0], curve.points[curve.points.len() - 1]] {
+            let nearest = read
+                .circles
+                .iter()
+                .map(|c| (c.x - end.0).hypot(c.y - end.1))
+                .fold(f64::INFINITY, f64::min);
+            assert!(
+                nearest <= 1.5,
+                "the curve's end {end:?} is {nearest:.1} px from the nearest point"
+            );
+        }
+    }
+
+    #[test]
+    fn a_speedup_above_the_thread_count_is_a_measurement_error() {
+        let picture = by_threads(6, "int_matmul_1000");
+        assert!(picture.points.iter().all(|p| p.impossible), "{picture:?}");
+        assert!(
+            matches!(&picture.fitted, Fitted::None(why) if why.contains("fewer than two")),
+            "errors are left out of the fit: {:?}",
+            picture.fitted
+        );
+        let (_, read) = drawn("lesson6-int_matmul_1000-n1000-by-threads.svg");
+        assert!(
+            texts(&read)
+                .iter()
+                .any(|t| t.starts_with("measurement error")),
+            "the legend names the crosses: {:?}",
+            texts(&read)
+        );
+        let dots = read.circles.iter().filter(|c| c.x > 480.0).count();
+        assert_eq!(
+            dots, 1,
+            "only the legend's dot: no error is drawn as a result"
+        );
+
+        // seedkit's flag is trusted, and a speedup over the picture's baseline is judged too.
+        let mut flagged = rows()[0].clone();
+        flagged.measurement_error = true;
+        assert!(flagged.impossible(flagged.speedup()));
+        let plain = rows()[0].clone();
+        assert!(!plain.impossible(plain.speedup()));
+        assert!(plain.impossible(1.0 + SPEEDUP_TOLERANCE));
+    }
+
+    #[test]
+    fn thousands_of_threads_get_log_axes() {
+        let picture = by_threads(4, "queue_cubes");
+        assert_eq!(picture.thread_axis().scale, Scale::Log);
+        let (_, read) = drawn("lesson4-queue_cubes-n10000-by-threads.svg");
+        let labels = texts(&read);
+        for tick in [
+            "1", "10", "100", "1,000", "10,000", "0.001", "1 ms", "100 ms",
+        ] {
+            assert!(labels.contains(&tick), "no tick {tick:?} in {labels:?}");
+        }
+    }
+
+    #[test]
+    fn a_few_threads_get_linear_axes() {
+        let picture = by_threads(1, "factorial_1e6");
+        let axis = picture.thread_axis();
+        assert_eq!(axis.scale, Scale::Linear);
+        assert_eq!(axis.ticks, [1.0, 2.0]);
+        let (_, read) = drawn("lesson1-factorial_1e6-n1000000-by-threads.svg");
+        let labels = texts(&read);
+        for tick in ["0 ms", "100 ms", "200 ms", "0.5", "1.0", "1.5"] {
+            assert!(labels.contains(&tick), "no tick {tick:?} in {labels:?}");
+        }
+    }
+
+    #[test]
+    fn text_is_legible_and_numbers_are_grouped() {
+        for (name, text) in all_pictures() {
+            for size in text.split("font-size=\"").skip(1) {
+                let px: f64 = size[..size.find('"').unwrap()].parse().unwrap();
+                assert!(px >= 13.0, "{name}: text of {px} px");
+            }
+            let read = svg::parse(&text).unwrap();
+            for label in texts(&read) {
+                for number in label.split(|c: char| !c.is_ascii_digit() && c != ',' && c != '.') {
+                    let whole = number.split('.').next().unwrap_or("");
+                    let digits = whole.chars().filter(char::is_ascii_digit).count();
+                    assert!(
+                        digits < 4 || whole.contains(','),
+                        "{name}: {label:?} has an ungrouped number"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_speedup_axis_states_its_baseline() {
+        for (name, text) in all_pictures() {
+            let read = svg::parse(&text).unwrap();
+            let turned: Vec<&str> = read
+                .texts
+                .iter()
+                .filter(|t| t.turned)
+                .map(|t| t.text.as_str())
+                .collect();
+            assert!(
+                turned.contains(&"speedup = serial ÷ parallel"),
+                "{name}: {turned:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_seed_and_the_reference_are_drawn_beside_this_run() {
+        let (_, read) = drawn("lesson5-cubes_sqrt-by-size.svg");
+        let labels = texts(&read);
+        for label in [
+            "the reference, this run, 2 threads",
+            "the reference, recorded, 2 threads",
+            "seed 004, 8 processes on 8 cores",
+            "ideal on 2 threads, S = 2",
+        ] {
+            assert!(labels.contains(&label), "no {label:?} in {labels:?}");
+        }
+    }
+
+    #[test]
+    fn an_unwritten_fit_leaves_the_pictures_without_one() {
+        let mut fitter = Fitter::default();
+        let fitted = fitter.attempt(|| todo!("Exercise 5.2: read book/src/lesson5.md#fit"));
+        assert_eq!(
+            fitted,
+            Fitted::None("no Amdahl fit until exercise 5.2 (fit_amdahl) is done".into())
+        );
+        let why = fitter.unavailable.as_deref().unwrap_or_default();
+        assert!(why.contains("book/src/lesson5.md#fit"), "{why}");
+        let again = fitter.fit(&[(1, 2.0), (2, 1.0)], &[1.0, 2.0]);
+        assert!(
+            matches!(again, Fitted::None(_)),
+            "asked once, not per picture"
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_refused_by_number() {
+        let error = |text: &str| parse_rows(text).unwrap_err().to_string();
+        let line = LINES.lines().nth(1).unwrap();
+        assert!(error(&format!("{line}\nhello")).contains("line 2 is not a measurement line"));
+        let zero = line.replace("\"parallel_s\":0.2983", "\"parallel_s\":0");
+        assert!(
+            error(&zero).contains("`parallel_s` is 0"),
+            "{}",
+            error(&zero)
+        );
+        assert!(error("\n\n").contains("nothing to draw"));
+    }
+
+    #[test]
+    fn ticks_read_as_numbers() {
+        assert_eq!(number(1_000_000.0, 0), "1,000,000");
+        assert_eq!(number(0.001, 3), "0.001");
+        assert_eq!(number(2.5, 1), "2.5");
+        let log = Axis::log(1e-4, 1.0, Unit::Seconds);
+        assert_eq!(log.label(1e-4), "100 µs");
+        assert_eq!(log.label(2e-3), "2 ms");
+        assert_eq!(log.label(1.0), "1 s");
+        assert_eq!(linear_ticks(0.5, 4.5, true), [1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(
+            linear_ticks(0.0, 2.8, false),
+            [0.0, 0.5, 1.0, 1.5, 2.0, 2.5]
+        );
+    }
+
+    #[test]
+    fn the_legend_goes_where_nothing_is() {
+        let upper_left = [(0.1, 0.9), (0.2, 0.8)];
+        let corner = free_corner((0.4, 0.3), &upper_left, &[]);
+        assert!(
+            matches!(corner, SeriesLabelPosition::UpperRight),
+            "{corner:?}"
+        );
+        let across_the_top = vec![(0.0, 0.9), (1.0, 0.9)];
+        let corner = free_corner((0.4, 0.3), &[(0.9, 0.1)], &[across_the_top]);
+        assert!(
+            matches!(corner, SeriesLabelPosition::LowerLeft),
+            "{corner:?}"
+        );
+    }
 }
