@@ -974,6 +974,28 @@ pub const WIDTH: usize = 100;
 /// The table of every lesson's rows, the machines above it and the notes and errors under it.
 pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> String {
     let mut text = String::new();
+    let measured = runs
+        .iter()
+        .any(|run| matches!(run.outcome, Outcome::Rows(_)));
+    if !measured {
+        text.push_str(&wrap(
+            &format!(
+                "Seeds on {}: no lesson could be measured yet. Each lesson's experiments run                  once the exercises they use are done (`cargo test -p lessonN` passes).",
+                subject.describe()
+            ),
+            WIDTH,
+        ));
+        text.push('\n');
+        for run in runs {
+            text.push_str(&wrap(&heading(run), WIDTH));
+        }
+        let below = below_table(runs, false);
+        if !below.is_empty() {
+            text.push('\n');
+            text.push_str(&below);
+        }
+        return text;
+    }
     let intro = format!(
         "Seeds on {}. seed: the tutorial's own speedup (tests/lessonN/seeds.toml; p processes, \
          c cores, where it says). reference: the reference solution's recorded speedup (@t: \
@@ -999,29 +1021,7 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
     let mut blocks: Vec<(String, Vec<[String; 8]>)> = Vec::new();
     let mut impossible = false;
     for run in runs {
-        let heading = match &run.outcome {
-            Outcome::Rows(rows) => {
-                let seeds: Vec<&str> = {
-                    let mut seeds: Vec<&str> =
-                        rows.iter().map(|(row, _)| row.seed.as_str()).collect();
-                    seeds.dedup();
-                    seeds
-                };
-                format!("lesson {} (seed {})", run.lesson, seeds.join(", "))
-            }
-            Outcome::NotStarted { exercise, section } => {
-                let mut line = format!(
-                    "lesson {}: not started: {}",
-                    run.lesson,
-                    lowercase_first(exercise)
-                );
-                if !section.is_empty() {
-                    let _ = write!(line, ", see {section}");
-                }
-                line
-            }
-            Outcome::Failed(_) => format!("lesson {}: FAILED (see below)", run.lesson),
-        };
+        let heading = heading(run);
         let mut cells = Vec::new();
         if let Outcome::Rows(rows) = &run.outcome {
             for (row, published) in rows {
@@ -1111,6 +1111,30 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
         text.push_str(&below);
     }
     text
+}
+
+/// A lesson's line in the table: `lesson 1 (seed 000, 003)` above its rows, or what kept it
+/// from running.
+fn heading(run: &LessonRun) -> String {
+    match &run.outcome {
+        Outcome::Rows(rows) => {
+            let mut seeds: Vec<&str> = rows.iter().map(|(row, _)| row.seed.as_str()).collect();
+            seeds.dedup();
+            format!("lesson {} (seed {})", run.lesson, seeds.join(", "))
+        }
+        Outcome::NotStarted { exercise, section } => {
+            let mut line = format!(
+                "lesson {}: not started: {}",
+                run.lesson,
+                lowercase_first(exercise)
+            );
+            if !section.is_empty() {
+                let _ = write!(line, ", see {section}");
+            }
+            line
+        }
+        Outcome::Failed(_) => format!("lesson {}: FAILED (see below)", run.lesson),
+    }
 }
 
 /// `1 available thread`, `10,000 available threads`.
@@ -1506,6 +1530,25 @@ parallel_s = 4.63
             text.contains("lesson 5: note: crossover at n = 40001"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn with_nothing_measured_there_is_no_empty_table() {
+        let runs = [sample_runs().into_iter().next().unwrap()];
+        let text = render(&runs, Subject::Student, 2);
+        assert!(
+            text.starts_with(
+                "Seeds on your code (the lessonN crates): no lesson could be measured yet."
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with(
+                "\n\nlesson 1: not started: exercise 1.1, see book/src/lesson1.md#pool-size\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("parallel"), "no table header: {text}");
     }
 
     #[test]
