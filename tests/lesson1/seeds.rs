@@ -5,10 +5,11 @@
 //! - `factorial_1e6`: seed 003's exact factorial of a million random integers in [1, 100), on
 //!   pools of 1 up to all available threads.
 //!
-//! Run it with `cargo run --release -p lesson1-solution --example lesson1-seeds` for a table, or add
-//! `-- --json` for one JSON object per line. Every parallel time includes starting the pool, as
+//! Run it with `cargo run --release -p lesson1 --example lesson1-seeds` (your code) for a table, or
+//! add `-- --json` for one JSON object per line. Every parallel time includes starting the pool, as
 //! Python's `with Pool(n) as p:` does; times are medians of several runs after a warm-up, the
-//! serial and parallel runs taking turns so that both see the same machine.
+//! serial and parallel runs taking turns so that both see the same machine. `cargo xtask seeds
+//! --lesson 1` sets its rows beside the seed's and the reference's numbers.
 
 use std::process::ExitCode;
 

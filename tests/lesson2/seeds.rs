@@ -6,11 +6,12 @@
 //!   2, all available and 10 threads. Computing needs a core, so the time stops falling once
 //!   every core is busy.
 //!
-//! Run it with `cargo run --release -p lesson2-solution --example lesson2-seeds` for a table, which
-//! ends with what exercise 6's model predicts for each row, or add `-- --json` for one JSON
+//! Run it with `cargo run --release -p lesson2 --example lesson2-seeds` (your code) for a table,
+//! which ends with what exercise 6's model predicts for each row, or add `-- --json` for one JSON
 //! object per line. Times are medians of several runs after a warm-up, each round running the
-//! serial version and then every thread count, so that all see the same machine; each parallel
-//! time includes starting its threads.
+//! serial version and then every thread count, so that all see the same machine; each parallel time
+//! includes starting its threads. `cargo xtask seeds --lesson 2` sets its rows beside the seed's
+//! and the reference's numbers.
 
 use std::process::ExitCode;
 use std::time::Duration;

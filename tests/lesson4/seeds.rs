@@ -6,11 +6,12 @@
 //! - with a pool of one worker per core taking items from a queue (`ordered_map`), at n = 7,
 //!   10 000 and 1 000 000.
 //!
-//! Each row compares against a plain serial map. Run it with
-//! `cargo run --release -p lesson4-solution --example lesson4-seeds` for a table, or add `-- --json` for
-//! one JSON object per line. Times are medians of several runs after a warm-up, the serial and
-//! parallel runs taking turns so that both see the same machine, and include starting the
-//! threads, as the seed's timing includes starting its processes.
+//! Each row compares against a plain serial map. Run it with `cargo run --release -p lesson4
+//! --example lesson4-seeds` (your code) for a table, or add `-- --json` for one JSON object per
+//! line. Times are medians of several runs after a warm-up, the serial and parallel runs taking
+//! turns so that both see the same machine, and include starting the threads, as the seed's timing
+//! includes starting its processes. `cargo xtask seeds --lesson 4` sets its rows beside the seed's
+//! and the reference's numbers.
 
 use std::process::ExitCode;
 use std::thread;

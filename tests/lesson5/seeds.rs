@@ -8,10 +8,11 @@
 //! It also searches for the crossover, the smallest n at which the parallel version wins
 //! (seeds 000 and 004 ask for it), and prints it as a `note:` on standard error.
 //!
-//! Run it with `cargo run --release -p lesson5-solution --example lesson5-seeds` for a table,
-//! or add `-- --json` for one JSON object per line. Every parallel time includes starting the
-//! pool, as the seed's does; times are medians of several runs after a warm-up, the serial and
-//! parallel runs taking turns.
+//! Run it with `cargo run --release -p lesson5 --example lesson5-seeds` (your code) for a table, or
+//! add `-- --json` for one JSON object per line. Every parallel time includes starting the pool, as
+//! the seed's does; times are medians of several runs after a warm-up, the serial and parallel runs
+//! taking turns. `cargo xtask seeds --lesson 5` sets its rows beside the seed's and the reference's
+//! numbers.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};

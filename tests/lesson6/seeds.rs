@@ -10,11 +10,11 @@
 //!   on one thread, both in the cache-friendly i-k-j loop order; `int_matmul_ijk` the same in
 //!   textbook i-j-k order.
 //!
-//! `n` is the number of grid rows, or the matrices' side. Run it with
-//! `cargo run --release -p lesson6-solution --example lesson6-seeds` for a table, or add
-//! `-- --json` for one JSON object per line. Times are medians of several runs after a warm-up,
-//! each round running the serial version and then the parallel ones, so that all see the same
-//! machine.
+//! `n` is the number of grid rows, or the matrices' side. Run it with `cargo run --release -p
+//! lesson6 --example lesson6-seeds` (your code) for a table, or add `-- --json` for one JSON object
+//! per line. Times are medians of several runs after a warm-up, each round running the serial
+//! version and then the parallel ones, so that all see the same machine. `cargo xtask seeds
+//! --lesson 6` sets its rows beside the seed's and the reference's numbers.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -755,6 +755,16 @@ fn record(root: &Path, run: &LessonRun, machine: &Machine) -> Result<Option<Stri
     let relative = Recorded::relative_path(run.lesson);
     fs::write(root.join(&relative), recorded.to_text())
         .with_context(|| format!("could not write {relative}"))?;
+    let errors = rows.iter().filter(|(row, _)| row.measurement_error).count();
+    if errors > 0 {
+        eprintln!(
+            "warning: lesson {}: {} of {} recorded rows are measurement errors (marked \
+             {ERROR_MARK}): record again on a quieter machine",
+            run.lesson,
+            errors,
+            rows.len()
+        );
+    }
     Ok(Some(relative))
 }
 
@@ -980,7 +990,8 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
     if !measured {
         text.push_str(&wrap(
             &format!(
-                "Seeds on {}: no lesson could be measured yet. Each lesson's experiments run                  once the exercises they use are done (`cargo test -p lessonN` passes).",
+                "Seeds on {}: no lesson could be measured yet. Each lesson's experiments run \
+                 once the exercises they use are done (`cargo test -p lessonN` passes).",
                 subject.describe()
             ),
             WIDTH,
@@ -1852,12 +1863,33 @@ parallel_s = 4.63
     #[test]
     fn the_lessons_checked_in_have_valid_seeds_and_reference_files() {
         let root = lessons::workspace_root().unwrap();
+        let mut runs = Vec::new();
         for lesson in lessons::discover(&root).unwrap() {
-            SeedsFile::load(&root, lesson).unwrap();
+            let published = SeedsFile::load(&root, lesson).unwrap();
             if let Some(recorded) = Recorded::load(&root, lesson).unwrap() {
                 assert_eq!(recorded.package, Subject::Reference.package(lesson));
                 assert!(!recorded.measurements.is_empty());
+                // The recorded rows, as if measured here: the table of the real data.
+                let rows = recorded
+                    .measurements
+                    .iter()
+                    .map(|row| (row.clone(), published.matching(row).cloned()))
+                    .collect();
+                runs.push(LessonRun {
+                    lesson,
+                    package: recorded.package.clone(),
+                    outcome: Outcome::Rows(rows),
+                    notes: Vec::new(),
+                    recorded: Some(recorded),
+                });
             }
+        }
+        let text = render(&runs, Subject::Reference, 2);
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= WIDTH,
+                "{line:?} is too wide:\n{text}"
+            );
         }
     }
 }

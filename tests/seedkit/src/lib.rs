@@ -268,8 +268,8 @@ pub const ERROR_MARK: &str = "!";
 /// What [`ERROR_MARK`] means, for the line under a table that shows one.
 pub fn error_mark_legend() -> String {
     format!(
-        "{ERROR_MARK} a speedup above {SPEEDUP_TOLERANCE}x the thread count is a measurement error, \
-         not a result:\n  the machine was busier during one side's runs; rerun on a quieter machine"
+        "{ERROR_MARK} a speedup above {SPEEDUP_TOLERANCE}x the thread count is a measurement \
+         error, not a result:\n  the machine was busier during one side's runs; rerun on a quieter machine"
     )
 }
 
