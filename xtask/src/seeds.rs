@@ -42,26 +42,20 @@ pub struct Options {
     /// `published` and the reference's recorded ones under `reference`) instead of the table.
     #[arg(long)]
     pub json: bool,
-    /// Also draws speedup pictures (SVG) into DIR, with lesson 5's plotting code (your
-    /// lesson5 crate's, so its plotting exercise must be done). DIR is created if needed.
+    /// Also draws speedup pictures (SVG) into DIR, created if needed, with lesson 5's
+    /// plot_seeds example and your lesson 5 crate's fit_amdahl (no fit until it is written).
     #[arg(long, value_name = "DIR")]
     pub plot: Option<PathBuf>,
     /// Only this lesson (its number, such as 5).
     #[arg(long, value_name = "N")]
     pub lesson: Option<u32>,
     /// Runs the reference solutions instead of your code (the course repository only).
-    #[arg(long, hide = in_handout())]
+    #[arg(long, hide = crate::students_copy())]
     pub reference: bool,
     /// Runs the reference solutions and writes their numbers to
     /// tests/lessonN/seeds-reference.json, with this machine's description (maintainers).
-    #[arg(long, hide = in_handout())]
+    #[arg(long, hide = crate::students_copy())]
     pub record: bool,
-}
-
-/// Whether this is the students' copy of the course (no `solutions/`): the reference's flags
-/// are then hidden from `--help`.
-fn in_handout() -> bool {
-    lessons::workspace_root().is_ok_and(|root| !root.join("solutions").is_dir())
 }
 
 /// The lesson whose example draws the pictures, and the example's name.
@@ -1277,8 +1271,7 @@ fn plot(root: &Path, dir: &Path, package: &str, lines: &str) -> Result<()> {
         let stderr = output.stderr();
         if let Some(Outcome::NotStarted { exercise, section }) = not_started(&stderr) {
             bail!(
-                "--plot draws with your lesson 5 plotting code, which is not started: {}, see \
-                 {section}",
+                "--plot draws with lesson 5's code, which is not started: {}, see {section}",
                 lowercase_first(&exercise)
             );
         }
