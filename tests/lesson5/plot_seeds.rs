@@ -307,12 +307,12 @@ impl Axis {
     fn log(low: f64, high: f64, unit: Unit) -> Axis {
         let (low, high) = (low.log10(), high.log10());
         let pad = 0.15 + 0.04 * (high - low);
-        let low = (low - pad).min(if low - low.floor() < 0.45 {
+        let low = (low - pad).min(if low - low.floor() <= 0.5 {
             low.floor()
         } else {
             low
         });
-        let high = (high + pad).max(if high.ceil() - high < 0.45 {
+        let high = (high + pad).max(if high.ceil() - high <= 0.5 {
             high.ceil()
         } else {
             high
@@ -706,14 +706,14 @@ impl ByThreads {
         )
     }
 
-    fn thread_axis(&self) -> Axis {
+    /// The threads axis from 1 to the most threads measured here or, with `others`, by the seed
+    /// or the reference.
+    fn thread_axis(&self, others: bool) -> Axis {
         let mut counts: Vec<f64> = self.points.iter().map(|p| p.threads as f64).collect();
-        counts.extend(
-            self.published
-                .iter()
-                .chain(&self.reference)
-                .map(|&(p, _)| p),
-        );
+        if others {
+            let theirs = self.published.iter().chain(&self.reference);
+            counts.extend(theirs.map(|&(p, _)| p));
+        }
         counts.push(1.0);
         Axis::threads(&counts)
     }
@@ -735,7 +735,7 @@ impl ByThreads {
     }
 
     fn time_panel(&self, area: &Area<'_>) -> Result<()> {
-        let x = self.thread_axis();
+        let x = self.thread_axis(false);
         let mut times: Vec<f64> = self.points.iter().map(|p| p.parallel_s).collect();
         times.push(self.serial_s);
         if let Fitted::Curve { times: curve, .. } = &self.fitted {
@@ -763,7 +763,7 @@ impl ByThreads {
     }
 
     fn speedup_panel(&self, area: &Area<'_>) -> Result<()> {
-        let x = self.thread_axis();
+        let x = self.thread_axis(true);
         let (first, last) = x.ends();
         let fitted = self.fitted_speedups();
         let mut values: Vec<f64> = self.points.iter().map(|p| p.speedup).collect();
@@ -774,8 +774,11 @@ impl ByThreads {
                 .map(|&(_, s)| s),
         );
         values.extend(fitted.iter().flatten().map(|&(_, s)| s));
-        values.extend([1.0, last]);
+        // The ideal line shows up to the most threads measured here, and is cut at the top.
+        let most_here = self.points.iter().map(|p| p.threads).max().unwrap_or(1);
+        values.extend([1.0, most_here as f64]);
         let y = Axis::covering(&values, Unit::Number);
+        let (_, top) = y.ends();
         let mut panel = Panel::new(
             area,
             "speedup",
@@ -784,9 +787,15 @@ impl ByThreads {
             "threads",
             "speedup = serial ÷ parallel",
         )?;
+        // S = p is straight when both axes have one scale; on a linear and a log one it bends.
+        let steps = if panel.x.scale == panel.y.scale {
+            1
+        } else {
+            CURVE_POINTS
+        };
         let ideal: Vec<(f64, f64)> = panel
             .x
-            .samples(first.max(1.0), last, CURVE_POINTS)
+            .samples(first.max(1.0), last.min(top), steps)
             .into_iter()
             .map(|p| (p, p))
             .collect();
@@ -1341,7 +1350,7 @@ mod tests {
     #[test]
     fn thousands_of_threads_get_log_axes() {
         let picture = by_threads(4, "queue_cubes");
-        assert_eq!(picture.thread_axis().scale, Scale::Log);
+        assert_eq!(picture.thread_axis(true).scale, Scale::Log);
         let (_, read) = drawn("lesson4-queue_cubes-n10000-by-threads.svg");
         let labels = texts(&read);
         for tick in [
@@ -1354,7 +1363,7 @@ mod tests {
     #[test]
     fn a_few_threads_get_linear_axes() {
         let picture = by_threads(1, "factorial_1e6");
-        let axis = picture.thread_axis();
+        let axis = picture.thread_axis(true);
         assert_eq!(axis.scale, Scale::Linear);
         assert_eq!(axis.ticks, [1.0, 2.0]);
         let (_, read) = drawn("lesson1-factorial_1e6-n1000000-by-threads.svg");
