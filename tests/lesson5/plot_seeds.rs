@@ -495,7 +495,7 @@ fn plural(count: usize, what: &str) -> String {
 }
 
 thread_local! {
-    /// Set while [`Fitter::fit`] calls this crate's code, whose `todo!` is expected.
+    /// Set while [`Fitter::attempt`] runs this crate's code, whose `todo!` is expected.
     static QUIET: Cell<bool> = const { Cell::new(false) };
 }
 
@@ -688,7 +688,7 @@ impl ByThreads {
     /// The line under the title: the baseline, and the fit or why there is none.
     fn subtitle(&self) -> String {
         let runs = if self.serial_runs > 1 {
-            format!(" (median of {} runs)", self.serial_runs)
+            format!(" (median of {} measurements)", self.serial_runs)
         } else {
             String::new()
         };
@@ -939,7 +939,11 @@ impl BySize {
             panel.guide(
                 &[(first, p), (last, p)],
                 Guide::Ideal,
-                &format!("ideal on {}, S = {p}", plural(self.threads, "thread")),
+                &format!(
+                    "ideal on {}, S = {}",
+                    plural(self.threads, "thread"),
+                    grouped(self.threads as u64)
+                ),
             )?;
             panel.measured(&self.here, &self.here_label)?;
             panel.others(&self.reference, Other::Reference, &self.reference_label)?;
