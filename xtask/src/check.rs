@@ -114,7 +114,7 @@ fn rustfmt(root: &Path, package: &str) -> Result<Verdict> {
         .collect::<Vec<_>>();
     Ok(Verdict::Failed {
         summary: format!(
-            "{} not formatted; `cargo fmt -p {package}` formats them",
+            "{} not formatted: `cargo fmt -p {package}` formats the lesson",
             plural(files.len(), "file")
         ),
         details: files.join("\n"),

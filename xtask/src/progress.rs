@@ -149,6 +149,27 @@ impl Next {
         }
     }
 
+    /// What is left when every exercise of `lessons` passes (and the loom models of
+    /// `loom`): checking them as CI does.
+    pub fn done(lessons: &[u32], loom: &[u32]) -> Self {
+        let loom = match loom {
+            [] => String::new(),
+            [one] => format!(", and so do lesson {one}'s loom models"),
+            _ => ", and so do the loom models".to_owned(),
+        };
+        let lesson = match lessons {
+            [one] => one.to_string(),
+            _ => "N".to_owned(),
+        };
+        Self {
+            what: vec![
+                format!("Every exercise passes{loom}. Well done!"),
+                "Check a lesson as CI does, formatting and clippy included, with:".to_owned(),
+            ],
+            command: format!("cargo xtask check --lesson {lesson}"),
+        }
+    }
+
     /// The step when lesson `number` no longer compiles.
     pub fn compile(number: u32) -> Self {
         Self {
@@ -316,21 +337,8 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
         .copied()
         .filter(|n| !tests_built(root, &format!("lesson{n}")))
         .collect();
-    if !unbuilt.is_empty() {
-        let which = if unbuilt.len() == 1 {
-            format!("lesson {}'s tests", unbuilt[0])
-        } else {
-            format!("the tests of {}", plural(unbuilt.len(), "lesson"))
-        };
-        println!(
-            "First run: cargo builds {which} and their dependencies before it runs them, about \
-             {} on 2 cores.\nLater runs rebuild only what you changed and take seconds.",
-            if unbuilt.len() > 2 {
-                "3-5 minutes"
-            } else {
-                "1-2 minutes"
-            }
-        );
+    if let Some(notice) = first_run(&unbuilt) {
+        println!("{notice}");
     }
 
     let mut next = None;
@@ -356,28 +364,28 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
     }
 
     println!();
-    match next {
-        Some(step) => println!("{step}"),
-        None => {
-            let lesson = match numbers.as_slice() {
-                [one] => format!("--lesson {one}"),
-                _ => "--lesson N".to_owned(),
-            };
-            let loom = if loom_passed.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", and so do the loom models of {}",
-                    plural(loom_passed.len(), "lesson")
-                )
-            };
-            println!(
-                "Every exercise passes{loom}. Well done! Check a lesson as CI does with:\n    \
-                 cargo xtask check {lesson}"
-            );
-        }
-    }
+    println!(
+        "{}",
+        next.unwrap_or_else(|| Next::done(&numbers, &loom_passed))
+    );
     Ok(())
+}
+
+/// What a run that must first build the tests of lessons `unbuilt` says before it starts.
+fn first_run(unbuilt: &[u32]) -> Option<String> {
+    let (which, time) = match unbuilt {
+        [] => return None,
+        [one] => (format!("lesson {one}'s tests"), "1-2 minutes"),
+        [_, _] => ("the tests of 2 lessons".to_owned(), "1-2 minutes"),
+        _ => (
+            format!("the tests of {} lessons", unbuilt.len()),
+            "3-5 minutes",
+        ),
+    };
+    Some(format!(
+        "First run: cargo builds {which} and their dependencies before running them,\n\
+         about {time} on 2 cores. Later runs rebuild only what you changed, in seconds."
+    ))
 }
 
 /// "there is no lesson 9: the lessons are 1–6" (or the list, when they are not consecutive).
@@ -622,6 +630,8 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
             steps.push(Next::compile(number));
             steps.push(Next::unfinished(number));
             steps.push(Next::loom(number, "12 of 12 loom models fail"));
+            steps.push(Next::done(&[number], &[number]));
+            steps.push(Next::done(&[1, number], &[1, number]));
             for step in steps {
                 let text = step.to_string();
                 for line in text.lines() {
@@ -637,6 +647,22 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
                 assert!(step.command.starts_with("cargo "), "{text}");
             }
         }
+    }
+
+    #[test]
+    fn a_first_run_says_it_builds_and_how_long_that_takes() {
+        assert_eq!(first_run(&[]), None);
+        for unbuilt in [&[3][..], &[1, 2], &[1, 2, 3, 4, 5, 6]] {
+            let notice = first_run(unbuilt).unwrap();
+            assert!(notice.contains("minutes on 2 cores"), "{notice}");
+            for line in notice.lines() {
+                assert!(
+                    line.chars().count() <= 100,
+                    "wider than 100 columns: {line}"
+                );
+            }
+        }
+        assert!(first_run(&[3]).unwrap().contains("lesson 3's tests"));
     }
 
     #[test]
