@@ -170,6 +170,17 @@ impl Next {
         }
     }
 
+    /// The step when lesson `number`'s crate or `lesson.toml` cannot be read.
+    pub fn unreadable(number: u32) -> Self {
+        Self {
+            what: vec![format!(
+                "Next: lesson {number} could not be read (the error is above); once it is \
+                 fixed, run:"
+            )],
+            command: format!("cargo xtask progress --lesson {number}"),
+        }
+    }
+
     /// The step when lesson `number` no longer compiles.
     pub fn compile(number: u32) -> Self {
         Self {
@@ -348,6 +359,7 @@ pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
             Ok(lesson) => lesson,
             Err(error) => {
                 println!("\nLesson {number}: cannot show its progress: {error:#}");
+                next.get_or_insert_with(|| Next::unreadable(number));
                 continue;
             }
         };
@@ -629,6 +641,7 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
                 .collect();
             steps.push(Next::compile(number));
             steps.push(Next::unfinished(number));
+            steps.push(Next::unreadable(number));
             steps.push(Next::loom(number, "12 of 12 loom models fail"));
             steps.push(Next::done(&[number], &[number]));
             steps.push(Next::done(&[1, number], &[1, number]));
