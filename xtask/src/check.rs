@@ -43,7 +43,6 @@ pub fn run(root: &Path, number: u32) -> Result<ExitCode> {
     println!("Checking lesson {number} ({package}) as CI checks it:");
 
     let mut failed = false;
-    let mut next = None;
     let mut report = |name: &str, verdict: Verdict| {
         let (status, detail) = match &verdict {
             Verdict::Ok(detail) => ("ok", detail.as_str()),
@@ -61,9 +60,8 @@ pub fn run(root: &Path, number: u32) -> Result<ExitCode> {
 
     report("rustfmt", rustfmt(root, &package)?);
     report("clippy", clippy(root, &package)?);
-    let (tests, step) = tests(root, &lesson)?;
+    let (tests, mut next) = tests(root, &lesson)?;
     let passed = matches!(tests, Verdict::Ok(_));
-    next = next.or(step);
     report("tests", tests);
     if lesson.meta.loom_test.is_some() {
         let verdict = if passed {
@@ -77,12 +75,12 @@ pub fn run(root: &Path, number: u32) -> Result<ExitCode> {
     }
 
     println!();
-    if let Some(next) = next {
+    if failed {
+        let next = next.unwrap_or_else(|| Next {
+            what: vec!["Next: fix what the FAILED lines above show, then run again:".to_owned()],
+            command: format!("cargo xtask check --lesson {number}"),
+        });
         println!("{next}");
-    } else if failed {
-        println!(
-            "Lesson {number} does not pass yet: fix what the FAILED lines show, then run this again."
-        );
     } else {
         println!("Lesson {number} passes every check CI makes.");
     }
