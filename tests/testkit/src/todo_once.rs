@@ -59,7 +59,8 @@ mod at_start {
 mod tests {
     use std::process::Command;
 
-    /// Panics on `todo!()` three times on one thread, and once on another; run by
+    /// Panics on `todo!()` three times on one thread, once on another, and in every case of a
+    /// property on a third; run by
     /// [`a_thread_prints_its_first_todo_only`] in a child process, passes otherwise.
     #[test]
     fn panics_on_todos() {
@@ -74,6 +75,12 @@ mod tests {
         let _ = std::panic::catch_unwind(|| panic!("index out of bounds"));
         let other = std::thread::spawn(|| std::panic::catch_unwind(|| todo!("on another thread")));
         let _ = other.join();
+        let property = std::thread::spawn(|| {
+            let mut runner = proptest::test_runner::TestRunner::new(crate::proptest_config(64));
+            let result = runner.run(&(0..100u32), |_| todo!("in a property"));
+            assert!(result.is_err(), "a property of a todo!() fails");
+        });
+        property.join().expect("the property ran");
     }
 
     #[test]
@@ -101,6 +108,11 @@ mod tests {
                 .count(),
             1,
             "another thread should print its own first todo panic:\n{stderr}"
+        );
+        assert_eq!(
+            stderr.matches("not yet implemented: in a property").count(),
+            1,
+            "a property test should print its first todo panic only, not one per case:\n{stderr}"
         );
         assert_eq!(
             stderr.matches("index out of bounds").count(),
