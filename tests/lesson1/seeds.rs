@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use seedkit::{Measurement, Report, serial_and_each, serial_and_parallel};
+use seedkit::{Measurement, Report, grouped, serial_and_each, serial_and_parallel};
 use subject::{Pool, cpu_count, default_chunk_size, factorial, random_inputs, sort_random, square};
 
 /// Enough repetitions for a stable median, fewer for the long runs.
@@ -29,7 +29,7 @@ fn pool(threads: usize) -> Pool {
 fn square_experiment(report: &mut Report, threads: usize) {
     for n in [10, 10_000, 1_000_000] {
         let (serial_s, parallel_s) = serial_and_parallel(
-            &format!("square at n = {n}"),
+            &format!("square at n = {}", grouped(n)),
             repetitions(n),
             || (0..n).map(square).collect::<Vec<u64>>(),
             || {
@@ -58,7 +58,7 @@ fn sort_experiment(report: &mut Report, threads: usize) {
     for n in [5, 10_000, 1_000_000] {
         let size = n as usize;
         let (serial_s, parallel_s) = serial_and_parallel(
-            &format!("sort10 at n = {n}"),
+            &format!("sort10 at n = {}", grouped(n)),
             repetitions(n),
             || {
                 (0..ARRAYS)

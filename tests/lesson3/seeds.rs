@@ -21,7 +21,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 
-use seedkit::{Measurement, Report, serial_and_parallel};
+use seedkit::{Measurement, Report, grouped, serial_and_parallel};
 use subject::{AtomicCounter, Counter, RacyCounter, add_in_parallel};
 
 /// Seed 001's amounts: `p.map(increment, [3, 2, 9, 1])` on a pool of 2.
@@ -157,9 +157,12 @@ fn with_a_racy_counter(say: &dyn Fn(String), threads: usize) {
         });
         let counted = counter.total();
         say(format!(
-            "  round {round}: {threads} threads each added 1 {ADDS} times; RacyCounter counted \
-             {counted} of {expected}, {} updates lost",
-            expected - counted
+            "  round {round}: {threads} threads each added 1 {} times; RacyCounter counted {} of \
+             {}, {} updates lost",
+            grouped(ADDS),
+            grouped(counted),
+            grouped(expected),
+            grouped(expected - counted)
         ));
     }
 }
@@ -171,7 +174,7 @@ fn global_total_experiment(report: &mut Report, threads: usize) {
         let amounts: Vec<u64> = AMOUNTS.iter().copied().cycle().take(n).collect();
         let reps = if n > 1_000 { 11 } else { 101 };
         let (serial_s, parallel_s) = serial_and_parallel(
-            &format!("global_total at n = {n}"),
+            &format!("global_total at n = {}", grouped(n as u64)),
             reps,
             || {
                 let mut total = 0u64;

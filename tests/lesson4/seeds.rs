@@ -16,7 +16,7 @@
 use std::process::ExitCode;
 use std::thread;
 
-use seedkit::{Measurement, Report, serial_and_parallel};
+use seedkit::{Measurement, Report, grouped, serial_and_parallel};
 use subject::{one_thread_per_item, ordered_map, root_of_cube};
 
 /// Enough repetitions for a stable median, fewer for the long runs.
@@ -31,7 +31,7 @@ fn inputs(n: u64) -> Vec<u64> {
 /// Times the plain serial map against `parallel`, interleaved, and reports the row.
 fn measure(report: &mut Report, n: u64, threads: usize, parallel: impl FnMut() -> Vec<(u64, f64)>) {
     let (serial_s, parallel_s) = serial_and_parallel(
-        &format!("queue_cubes at n = {n} on {threads} threads"),
+        &format!("queue_cubes at n = {} on {threads} threads", grouped(n)),
         repetitions(n),
         || inputs(n).into_iter().map(root_of_cube).collect::<Vec<_>>(),
         parallel,

@@ -17,7 +17,7 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use seedkit::{Measurement, Report, serial_and_parallel};
+use seedkit::{Measurement, Report, grouped, serial_and_parallel};
 use subject::{Crossover, Race, Search, cubes_sqrt, cubes_sqrt_par, find_crossover};
 
 /// Seed 004's input sizes.
@@ -50,7 +50,7 @@ fn measure(report: &mut Report, n: u64, threads: usize) {
     let size = usize::try_from(n).expect("the sizes fit in usize");
     // Serial and parallel take turns, so that both see the same machine.
     let (serial_s, parallel_s) = serial_and_parallel(
-        &format!("cubes_sqrt at n = {n} on {threads} threads"),
+        &format!("cubes_sqrt at n = {} on {threads} threads", grouped(n)),
         repetitions(n),
         || cubes_sqrt(size),
         || parallel(threads, size),
@@ -103,18 +103,18 @@ fn crossover_note(threads: usize) -> String {
         Crossover::At(step) if step == search.start => format!(
             "note: cubes_sqrt on {threads} threads: the parallel version (pool start included) \
              already wins at n = {}",
-            size_at(step)
+            grouped(size_at(step))
         ),
         Crossover::At(step) => format!(
             "note: cubes_sqrt on {threads} threads: the parallel version (pool start included) \
              wins from about n = {} on (it lost at n = {})",
-            size_at(step),
-            size_at(step - 1)
+            grouped(size_at(step)),
+            grouped(size_at(step - 1))
         ),
         Crossover::NotUpTo(step) => format!(
             "note: cubes_sqrt on {threads} threads: the parallel version (pool start included) \
              never won, up to n = {}",
-            size_at(step)
+            grouped(size_at(step))
         ),
     }
 }

@@ -286,12 +286,12 @@ pub fn speedup_cell(speedup: f64, threads: usize) -> String {
 /// The measurements as an aligned text table with a speedup column.
 pub fn table(rows: &[Measurement]) -> String {
     let mut out = format!(
-        "{:<5} {:<15} {:>10} {:>7} {:>12} {:>12} {:>8}\n",
+        "{:<5} {:<15} {:>10} {:>7} {:>12} {:>12} {:>9}\n",
         "seed", "experiment", "n", "threads", "serial", "parallel", "speedup"
     );
     for row in rows {
         out += &format!(
-            "{:<5} {:<15} {:>10} {:>7} {:>12} {:>12} {:>8}\n",
+            "{:<5} {:<15} {:>10} {:>7} {:>12} {:>12} {:>9}\n",
             row.seed,
             row.experiment,
             grouped(row.n),
