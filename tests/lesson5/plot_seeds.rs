@@ -985,8 +985,10 @@ struct Panel<'a, 'b> {
     y: Axis,
     /// Every marker drawn, as shares of the two axes.
     markers: Vec<(f64, f64)>,
-    /// Every line drawn, as shares of the two axes.
+    /// Every line of data drawn, as shares of the two axes.
     lines: Vec<Vec<(f64, f64)>>,
+    /// Every guide drawn (break-even, ideal, serial time), as shares of the two axes.
+    guides: Vec<Vec<(f64, f64)>>,
     /// The legend's labels so far.
     labels: Vec<String>,
 }
@@ -1025,6 +1027,7 @@ impl<'a, 'b: 'a> Panel<'a, 'b> {
             y,
             markers: Vec::new(),
             lines: Vec::new(),
+            guides: Vec::new(),
             labels: Vec::new(),
         })
     }
@@ -1038,13 +1041,18 @@ impl<'a, 'b: 'a> Panel<'a, 'b> {
         self.lines.push(shares);
     }
 
+    fn guide_drawn(&mut self, points: &[(f64, f64)]) {
+        let shares = points.iter().map(|&p| self.share(p)).collect();
+        self.guides.push(shares);
+    }
+
     fn markers_drawn(&mut self, points: &[(f64, f64)]) {
         let shares: Vec<(f64, f64)> = points.iter().map(|&p| self.share(p)).collect();
         self.markers.extend(shares);
     }
 
     fn guide(&mut self, points: &[(f64, f64)], guide: Guide, label: &str) -> Result<()> {
-        self.line_drawn(points);
+        self.guide_drawn(points);
         self.labels.push(label.to_owned());
         let (color, dashed) = match guide {
             Guide::BreakEven => (GUIDE.mix(0.8), false),
@@ -1160,7 +1168,7 @@ impl<'a, 'b: 'a> Panel<'a, 'b> {
             (longest as f64 * 0.45 * LABEL_FONT + 50.0) / f64::from(width),
             (self.labels.len() as f64 * 22.0 + 16.0) / f64::from(height),
         );
-        let corner = free_corner(legend, &self.markers, &self.lines);
+        let corner = free_corner(legend, &self.markers, &self.lines, &self.guides);
         self.chart
             .configure_series_labels()
             .position(corner)
@@ -1174,11 +1182,13 @@ impl<'a, 'b: 'a> Panel<'a, 'b> {
 }
 
 /// The corner where a legend of `size` (shares of the plot's width and height) covers the
-/// fewest markers, then the fewest lines; upper corners first when they tie.
+/// fewest markers, then the fewest lines of data, then the fewest guides; upper corners first
+/// when they tie.
 fn free_corner(
     size: (f64, f64),
     markers: &[(f64, f64)],
     lines: &[Vec<(f64, f64)>],
+    guides: &[Vec<(f64, f64)>],
 ) -> SeriesLabelPosition {
     let (w, h) = (size.0 + 0.04, size.1 + 0.04);
     let corners = [
@@ -1190,20 +1200,20 @@ fn free_corner(
     let covered = |x0: f64, y0: f64| {
         let inside =
             |&(x, y): &(f64, f64)| (x0..=x0 + w).contains(&x) && (y0..=y0 + h).contains(&y);
-        let markers = markers.iter().filter(|m| inside(m)).count();
-        let lines = lines
-            .iter()
-            .filter(|line| {
-                line.windows(2).any(|pair| {
-                    let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
-                    (0..=16).any(|step| {
-                        let t = f64::from(step) / 16.0;
-                        inside(&(ax + (bx - ax) * t, ay + (by - ay) * t))
-                    })
-                }) || line.len() == 1 && inside(&line[0])
-            })
-            .count();
-        (markers, lines)
+        let crosses = |line: &&Vec<(f64, f64)>| {
+            line.windows(2).any(|pair| {
+                let ((ax, ay), (bx, by)) = (pair[0], pair[1]);
+                (0..=16).any(|step| {
+                    let t = f64::from(step) / 16.0;
+                    inside(&(ax + (bx - ax) * t, ay + (by - ay) * t))
+                })
+            }) || line.len() == 1 && inside(&line[0])
+        };
+        (
+            markers.iter().filter(|m| inside(m)).count(),
+            lines.iter().filter(crosses).count(),
+            guides.iter().filter(crosses).count(),
+        )
     };
     corners
         .into_iter()
@@ -1479,16 +1489,27 @@ mod tests {
     #[test]
     fn the_legend_goes_where_nothing_is() {
         let upper_left = [(0.1, 0.9), (0.2, 0.8)];
-        let corner = free_corner((0.4, 0.3), &upper_left, &[]);
+        let corner = free_corner((0.4, 0.3), &upper_left, &[], &[]);
         assert!(
             matches!(corner, SeriesLabelPosition::UpperRight),
             "{corner:?}"
         );
         let across_the_top = vec![(0.0, 0.9), (1.0, 0.9)];
-        let corner = free_corner((0.4, 0.3), &[(0.9, 0.1)], &[across_the_top]);
+        let corner = free_corner(
+            (0.4, 0.3),
+            &[(0.9, 0.1)],
+            std::slice::from_ref(&across_the_top),
+            &[],
+        );
         assert!(
             matches!(corner, SeriesLabelPosition::LowerLeft),
             "{corner:?}"
+        );
+        let along_the_bottom = vec![(0.0, 0.1), (1.0, 0.1)];
+        let corner = free_corner((0.4, 0.3), &[], &[across_the_top], &[along_the_bottom]);
+        assert!(
+            matches!(corner, SeriesLabelPosition::LowerRight),
+            "a guide may be covered before data: {corner:?}"
         );
     }
 }
