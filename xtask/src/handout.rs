@@ -744,6 +744,9 @@ struct Package {
     /// `(kind, name, source file)` of each target; kinds are cargo's (`lib`, `bin`, `test`,
     /// `bench`, `example`).
     targets: Vec<(String, String, PathBuf)>,
+    /// The directories of its path dependencies (testkit, seedkit), whose code its targets
+    /// run too.
+    path_dependencies: Vec<PathBuf>,
 }
 
 /// What the command check learns once about the handout and reuses for every command.
@@ -799,6 +802,13 @@ impl<'a> Checker<'a> {
                             )
                         })
                     })
+                    .collect(),
+                path_dependencies: package["dependencies"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|dependency| dependency["path"].as_str())
+                    .map(PathBuf::from)
                     .collect(),
             })
             .collect();
@@ -907,11 +917,15 @@ impl<'a> Checker<'a> {
                     package,
                     command.targets.iter().find(|(kind, _)| *kind == "example"),
                 ) {
-                    let sources = target_sources(package, "example", &example.1);
+                    let mut sources = target_sources(package, "example", &example.1);
+                    for dependency in &package.path_dependencies {
+                        rust_sources(&dependency.join("src"), &mut sources);
+                    }
                     for flag in command.after.iter().filter(|arg| arg.starts_with("--")) {
                         if !sources.contains(&format!("\"{flag}\"")) {
                             return Some(format!(
-                                "the example `{}` never mentions `{flag}` in its source",
+                                "neither the example `{}` nor the crates it uses mention \
+                                 `{flag}`, so it takes no such argument",
                                 example.1
                             ));
                         }
@@ -1034,6 +1048,21 @@ fn bench_problem(package: &Package, command: &CargoCommand) -> Option<String> {
                 package.name
             )
         })
+}
+
+/// Appends every Rust file under `dir` to `text`.
+fn rust_sources(dir: &Path, text: &mut String) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|entry| entry.ok()) {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_sources(&path, text);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            text.push_str(&fs::read_to_string(&path).unwrap_or_default());
+        }
+    }
 }
 
 /// The source of `package`'s target, with the files its `#[path = "…"]` modules name (the
@@ -1171,8 +1200,8 @@ fn check_commands(out: &Path, cargo: &dyn Fn() -> Cmd) -> Result<()> {
         .map(|(how, count)| format!("{count} {how}"))
         .collect();
     println!(
-        "Every command the handout names runs there: {} from README.md, {} chapters and {} help \
-         pages ({} instances: {}), checked in {:.0} s.",
+        "Every command the handout names runs there: {} named in README.md, {} pages of the book \
+         and {} help pages ({} instances: {}), checked in {:.0} s.",
         named.len(),
         pages.len() - 1,
         help_pages,
@@ -1340,6 +1369,7 @@ mod tests {
         let package = Package {
             name: "lesson1".to_owned(),
             manifest: manifest.clone(),
+            path_dependencies: Vec::new(),
             targets: vec![
                 (
                     "lib".to_owned(),
