@@ -1408,6 +1408,29 @@ mod tests {
     }
 
     #[test]
+    fn the_checker_names_what_does_not_exist() {
+        let root = lessons::workspace_root().unwrap();
+        let cargo = || Cmd::cargo(&root);
+        let mut checker = Checker::new(&root, &cargo).unwrap();
+        let mut problem = |line: &str| checker.problem(&words(line));
+        let missing = problem("cargo test -p lesson9").unwrap();
+        assert!(missing.contains("no package `lesson9`"), "{missing}");
+        let example = problem("cargo run -p lesson1 --example lesson9-seeds").unwrap();
+        assert!(
+            example.contains("no example target `lesson9-seeds`"),
+            "{example}"
+        );
+        let course = problem("cargo xtask seeds --reference").unwrap();
+        assert!(course.contains("course's repository"), "{course}");
+        assert_eq!(problem("cargo bench -p lesson1 -- --quick square"), None);
+        assert_eq!(
+            problem("cargo clippy -p lesson1 --all-targets -- -D warnings"),
+            None
+        );
+        assert_eq!(problem("cargo xtask loom --lesson 3 transfers"), None);
+    }
+
+    #[test]
     fn xtask_commands_are_read_by_its_own_parser() {
         let problem = |line: &str| xtask_problem(&words(line));
         assert_eq!(problem("progress --lesson 2"), None);
