@@ -44,7 +44,7 @@ mod svg;
 #[derive(Debug, Clone, Deserialize)]
 struct Row {
     lesson: u32,
-    /// The crate that ran: `lesson5` (the student's) or `lesson5-solution`.
+    /// The crate that ran: `lessonN` (the student's) or `lessonN-solution`.
     package: Option<String>,
     seed: String,
     experiment: String,
@@ -221,8 +221,8 @@ fn pictures(rows: &[Row], fitter: &mut Fitter) -> Result<Vec<(String, String)>> 
 /// Above this ratio between the largest and the smallest value, an axis is logarithmic.
 const LOG_ABOVE: f64 = 20.0;
 
-/// The size of every picture in pixels.
-const SIZE: (u32, u32) = (960, 520);
+/// The size of every picture in pixels: the book's content width, so it is shown at this size.
+const SIZE: (u32, u32) = (900, 500);
 /// Font sizes as plotters takes them. Its SVG backend writes `size / 1.24` pixels, so the
 /// smallest, 17, is 13.7 px text at the picture's own size.
 const TITLE_FONT: f64 = 24.0;
@@ -528,7 +528,7 @@ impl Fitter {
         let distinct: BTreeSet<usize> = samples.iter().map(|&(p, _)| p).collect();
         if distinct.len() < 2 {
             return Fitted::None(
-                "no Amdahl fit: fewer than two thread counts measured without error".into(),
+                "no Amdahl fit: under two thread counts without a measurement error".into(),
             );
         }
         if self.unavailable.is_some() {
@@ -559,7 +559,7 @@ impl Fitter {
         match fitted {
             Ok(Ok((fit, times))) => Fitted::Curve { fit, times },
             Ok(Err(FitError::NotAmdahl { .. })) => {
-                Fitted::None("no Amdahl fit: the times do not fall as threads are added".into())
+                Fitted::None("no Amdahl fit: the times do not fall with more threads".into())
             }
             Ok(Err(error)) => Fitted::None(format!("no Amdahl fit: {error}")),
             Err(payload) => {
@@ -688,13 +688,13 @@ impl ByThreads {
     /// The line under the title: the baseline, and the fit or why there is none.
     fn subtitle(&self) -> String {
         let runs = if self.serial_runs > 1 {
-            format!(" (median of {} measurements)", self.serial_runs)
+            format!(" (median of {})", self.serial_runs)
         } else {
             String::new()
         };
         let fit = match &self.fitted {
             Fitted::Curve { fit, .. } => format!(
-                "Amdahl fitted to the times: f = {:.3}, T1 = {}",
+                "Amdahl fit to the times: f = {:.3}, T1 = {}",
                 fit.parallel_fraction,
                 human_seconds(fit.serial_time)
             ),
@@ -1314,7 +1314,9 @@ mod tests {
         let curve = read
             .lines
             .iter()
-            .find(|line| line.points.len() > CURVE_POINTS && line.points[0].0 > 480.0)
+            .find(|line| {
+                line.points.len() > CURVE_POINTS && line.points[0].0 > f64::from(SIZE.0 / 2)
+            })
             .expect("the speedup panel has the fitted curve");
         for end in [curve.points[0], curve.points[curve.points.len() - 1]] {
             let nearest = read
@@ -1334,7 +1336,7 @@ mod tests {
         let picture = by_threads(6, "int_matmul_1000");
         assert!(picture.points.iter().all(|p| p.impossible), "{picture:?}");
         assert!(
-            matches!(&picture.fitted, Fitted::None(why) if why.contains("fewer than two")),
+            matches!(&picture.fitted, Fitted::None(why) if why.contains("under two thread counts")),
             "errors are left out of the fit: {:?}",
             picture.fitted
         );
@@ -1346,7 +1348,11 @@ mod tests {
             "the legend names the crosses: {:?}",
             texts(&read)
         );
-        let dots = read.circles.iter().filter(|c| c.x > 480.0).count();
+        let dots = read
+            .circles
+            .iter()
+            .filter(|c| c.x > f64::from(SIZE.0 / 2))
+            .count();
         assert_eq!(
             dots, 1,
             "only the legend's dot: no error is drawn as a result"
@@ -1404,6 +1410,24 @@ mod tests {
                         "{name}: {label:?} has an ungrouped number"
                     );
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn every_text_fits_the_picture() {
+        for (name, text) in all_pictures() {
+            for element in text.split("<text").skip(1) {
+                let size = element.split("font-size=\"").nth(1).unwrap();
+                let px: f64 = size[..size.find('"').unwrap()].parse().unwrap();
+                let start = element.find('>').unwrap() + 1;
+                let words = element[start..element.find("</text>").unwrap()].trim();
+                // Sans-serif letters average under half their size in width (0.48 measured).
+                let width = words.chars().count() as f64 * 0.5 * px;
+                assert!(
+                    width <= f64::from(SIZE.0) - 20.0,
+                    "{name}: {words:?} is about {width:.0} px wide"
+                );
             }
         }
     }
