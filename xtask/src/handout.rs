@@ -763,6 +763,7 @@ struct Checker<'a> {
 }
 
 impl<'a> Checker<'a> {
+    /// Reads the handout's workspace at `out` with `cargo metadata`, run by `cargo`.
     fn new(out: &'a Path, cargo: &'a dyn Fn() -> Cmd) -> Result<Self> {
         let metadata = cargo()
             .args([
@@ -823,6 +824,18 @@ impl<'a> Checker<'a> {
     }
 
     /// Why the concrete command `words` does not run in the handout, or `None` when it does.
+    /// Each kind of command has its proof, the cheapest that still shows it would run:
+    ///
+    /// | named | proof |
+    /// |---|---|
+    /// | `cargo xtask …` | xtask's own parser reads it, and it is not in [`COURSE_ONLY`] |
+    /// | `cargo test -p P FILTER` | P exists and a test of P has FILTER in its name |
+    /// | `cargo bench -p P -- ARGS` | every target it runs is criterion's, ARGS' filter is in them |
+    /// | `cargo run … --example E -- --FLAG` | the example builds, and its code reads `--FLAG` |
+    /// | `cargo build …` | it builds (in the debug profile) |
+    /// | other `cargo test`, `check`, `clippy`, `fmt`, `doc` | its packages and targets exist |
+    /// | `VAR=… cargo …` | its packages and targets exist (building would rebuild everything) |
+    /// | `cargo install …` | cargo's own |
     fn problem(&mut self, words: &[String]) -> Option<String> {
         let assignments = words.iter().take_while(|word| is_assignment(word)).count();
         let args = &words[assignments + 1..];
