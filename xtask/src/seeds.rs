@@ -347,11 +347,15 @@ pub struct Machine {
     /// The 1, 5 and 15 minute load averages when the run ended (Linux), as a hint of how busy
     /// the machine was; empty where unknown.
     pub load_average: String,
+    /// The same when the run started (empty in files recorded before this field existed).
+    #[serde(default)]
+    pub load_average_at_start: String,
 }
 
 impl Machine {
-    /// This machine, now.
-    pub fn here(root: &Path) -> Machine {
+    /// This machine, now, at the end of a run that started with `load_at_start` (from
+    /// [`load_average`]).
+    pub fn here(root: &Path, load_at_start: String) -> Machine {
         let cpu = fs::read_to_string("/proc/cpuinfo")
             .ok()
             .and_then(|text| {
@@ -378,26 +382,19 @@ impl Machine {
             .filter(|output| output.success())
             .map(|output| output.stdout().trim().to_owned())
             .unwrap_or_else(|| "unknown rustc".to_owned());
-        let load_average = fs::read_to_string("/proc/loadavg")
-            .map(|text| {
-                text.split_whitespace()
-                    .take(3)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default();
         Machine {
             cpu,
             logical_cores: available_threads(),
             os: format!("{} {}{distribution}", std::env::consts::OS, kernel.trim()),
             rustc,
             date: utc_date(SystemTime::now()),
-            load_average,
+            load_average: load_average(),
+            load_average_at_start: load_at_start,
         }
     }
 
     /// One line: `Intel(R) Xeon(R) …, 2 logical cores, linux 6.1.0 (…), rustc 1.95.0 (…), on
-    /// 2026-12-02 (load 1.9 1.2 0.8)`.
+    /// 2026-12-02 (load 1.1 1.4 1.3 at the start, 1.9 1.2 0.8 at the end)`.
     pub fn describe(&self) -> String {
         let mut text = format!(
             "{}, {}, {}, {}, on {}",
@@ -407,11 +404,32 @@ impl Machine {
             self.rustc,
             self.date
         );
-        if !self.load_average.is_empty() {
-            let _ = write!(text, " (load {})", self.load_average);
+        match (
+            self.load_average_at_start.as_str(),
+            self.load_average.as_str(),
+        ) {
+            ("", "") => {}
+            ("", end) => {
+                let _ = write!(text, " (load {end} at the end)");
+            }
+            (start, end) => {
+                let _ = write!(text, " (load {start} at the start, {end} at the end)");
+            }
         }
         text
     }
+}
+
+/// The 1, 5 and 15 minute load averages, `1.95 1.20 0.80` (Linux; empty elsewhere).
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
 }
 
 /// `YYYY-MM-DD` of `time` in UTC.
@@ -691,6 +709,7 @@ fn plotter(root: &Path, subject: Subject) -> Result<String> {
 /// recorded files and the pictures.
 pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     let plan = plan(root, options)?;
+    let load_at_start = load_average();
     let runs: Vec<LessonRun> = plan
         .lessons
         .iter()
@@ -708,7 +727,7 @@ pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     }
     let mut problems = Vec::new();
     if plan.record {
-        let machine = Machine::here(root);
+        let machine = Machine::here(root, load_at_start);
         for run in &runs {
             match record(root, run, &machine) {
                 Ok(Some(path)) => eprintln!("recorded {path}"),
@@ -1202,18 +1221,13 @@ fn below_table(runs: &[LessonRun], not_started: bool) -> String {
             Outcome::Failed(error) => {
                 let _ = writeln!(below, "lesson {}: {error}", run.lesson);
             }
-            Outcome::NotStarted { exercise, section } if not_started => {
-                let _ = writeln!(
-                    below,
-                    "lesson {}: not started: {}, see {section}",
-                    run.lesson,
-                    lowercase_first(exercise)
-                );
+            Outcome::NotStarted { .. } if not_started => {
+                below.push_str(&wrap(&heading(run), WIDTH))
             }
             _ => {}
         }
         for note in &run.notes {
-            let _ = writeln!(below, "lesson {}: {note}", run.lesson);
+            below.push_str(&wrap(&format!("lesson {}: {note}", run.lesson), WIDTH));
         }
     }
     below
@@ -1425,6 +1439,7 @@ parallel_s = 4.63
             rustc: "rustc 1.95.0 (0123456789 2026-10-01)".to_owned(),
             date: "2026-12-02".to_owned(),
             load_average: "1.95 1.20 0.80".to_owned(),
+            load_average_at_start: "0.50 0.40 0.30".to_owned(),
         }
     }
 
@@ -1602,7 +1617,7 @@ parallel_s = 4.63
                 lesson: 6,
                 package: "lesson6-solution".to_owned(),
                 outcome: Outcome::Rows(vec![(widest("poly_grid_apply"), Some(published))]),
-                notes: vec![format!("note: {}", "a long note ".repeat(3))],
+                notes: vec![format!("note: {}", "a long note ".repeat(12))],
                 recorded: Some(far),
             },
             LessonRun {
@@ -1617,15 +1632,17 @@ parallel_s = 4.63
             },
         ];
         let text = render(&runs, Subject::Reference, 10_000);
-        let widest_line = text
-            .lines()
-            .filter(|line| !line.starts_with("lesson 6: note"))
-            .map(|line| line.chars().count())
-            .max()
-            .unwrap();
+        let widest_line = text.lines().map(|line| line.chars().count()).max().unwrap();
         assert!(widest_line <= WIDTH, "{widest_line} columns:\n{text}");
         assert!(text.contains("0.0080x (16p, 16c)"), "{text}");
         assert!(text.contains("99.99x@16!"), "{text}");
+        assert!(
+            machine()
+                .describe()
+                .ends_with("(load 0.50 0.40 0.30 at the start, 1.95 1.20 0.80 at the end)"),
+            "{}",
+            machine().describe()
+        );
         assert!(text.contains("0.00080x"), "{text}");
     }
 
