@@ -683,12 +683,18 @@ fn writable_dir(dir: &Path) -> Result<PathBuf> {
     if absolute.exists() && !absolute.is_dir() {
         bail!("--plot {shown}: it is a file, not a directory: give a directory for the SVGs");
     }
-    fs::create_dir_all(&absolute).with_context(|| {
-        format!("--plot {shown}: could not create the directory: choose one you can write to")
+    fs::create_dir_all(&absolute).map_err(|error| {
+        anyhow::anyhow!(
+            "--plot {shown}: could not create the directory ({error}): choose one you can write \
+             to"
+        )
     })?;
     let probe = absolute.join(".seeds-plot-write-test");
-    fs::write(&probe, b"").with_context(|| {
-        format!("--plot {shown}: cannot write into this directory: choose one you can write to")
+    fs::write(&probe, b"").map_err(|error| {
+        anyhow::anyhow!(
+            "--plot {shown}: cannot write into this directory ({error}): choose one you can \
+             write to"
+        )
     })?;
     let _ = fs::remove_file(&probe);
     Ok(absolute)
