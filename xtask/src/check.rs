@@ -279,6 +279,26 @@ fn loom_models(root: &Path, lesson: &Lesson) -> Result<(Verdict, Option<Next>)> 
 mod tests {
     use super::*;
 
+    /// The course's stubs are formatted, and a stub's tests read as its first exercise not
+    /// started, with the command to run next.
+    #[test]
+    fn lesson_1s_stub_is_formatted_and_not_started() {
+        let root = lessons::workspace_root().unwrap();
+        assert_eq!(
+            rustfmt(&root, "lesson1").unwrap(),
+            Verdict::Ok("every file is formatted".to_owned())
+        );
+        let lesson = Lesson::load(&root, 1).unwrap();
+        let (verdict, next) = tests(&root, &lesson).unwrap();
+        let Verdict::Failed { summary, .. } = verdict else {
+            panic!("the stub's tests should fail: {verdict:?}");
+        };
+        assert!(summary.starts_with("0/"), "{summary}");
+        assert!(summary.contains("exercise 1 "), "{summary}");
+        assert!(summary.ends_with("is not started"), "{summary}");
+        assert_eq!(next.unwrap().command, "cargo test -p lesson1 ex1_pool_size");
+    }
+
     #[test]
     fn unformatted_files_are_read_from_rustfmts_diffs() {
         let stdout = "Diff in /w/lessons/lesson1/src/pool.rs:12:\n-  x\n+ x\n\
