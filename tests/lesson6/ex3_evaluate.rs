@@ -478,6 +478,11 @@ proptest! {
             ("evaluate_chunked", &chunked, &direct),
             ("evaluate_horner", &horner_chunked, &horner),
         ] {
+            let expression = if name == "evaluate_horner" {
+                "grid[i].horner_at(xs[j])"
+            } else {
+                "grid[i].at(xs[j])"
+            };
             prop_assert!(
                 bits(table) == *expected,
                 "{} of {} cubics at {} x (rows_per_task {}, {} threads) is not, bit for bit, \
@@ -488,7 +493,7 @@ proptest! {
                 xs.len(),
                 rows_per_task,
                 threads,
-                if name == "evaluate_horner" { "grid[i].horner_at(xs[j])" } else { "grid[i].at(xs[j])" },
+                expression,
                 BOOK
             );
         }

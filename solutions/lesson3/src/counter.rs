@@ -6,8 +6,9 @@ use crate::sync::{AtomicU64, Ordering};
 // ANCHOR: counter
 /// A total that many threads add to at once: seed 001's global `total`, done several ways.
 ///
-/// `worker` is the index of the calling thread, `0..threads`, as [`add_in_parallel`](crate::add_in_parallel) hands them
-/// out. Counters that keep a slot per worker use it; the others ignore it.
+/// `worker` is the index of the calling thread, `0..threads`, as
+/// [`add_in_parallel`](crate::add_in_parallel) hands them out. Counters that keep a slot per
+/// worker use it; the others ignore it.
 ///
 /// Totals wrap around at `u64::MAX`, as `AtomicU64::fetch_add` does: adding 2 to `u64::MAX`
 /// gives 1, in a debug build as in a release one, never an overflow panic (`u64::wrapping_add`).
