@@ -30,7 +30,7 @@ use seedkit::{
 use serde::{Deserialize, Serialize};
 
 use crate::cargo::first_lines;
-use crate::cmd::Cmd;
+use crate::cmd::{Cmd, Line, Stream};
 use crate::lessons;
 use crate::report::{duration, plural};
 use crate::scratch;
@@ -829,7 +829,7 @@ fn run_lesson(root: &Path, subject: Subject, planned: &Planned) -> LessonRun {
     ]);
     eprintln!("lesson {lesson}: {}", cmd.display());
     let started = Instant::now();
-    let (outcome, notes) = match cmd.run() {
+    let (outcome, notes) = match cmd.run_observed(&mut progress(lesson, &package)) {
         Ok(output) => {
             let stderr = output.stderr();
             let outcome = if output.success() {
@@ -862,6 +862,32 @@ fn run_lesson(root: &Path, subject: Subject, planned: &Planned) -> LessonRun {
         outcome,
         notes,
         recorded: planned.recorded.clone(),
+    }
+}
+
+/// What to show while lesson `lesson`'s example builds and runs: that it builds, and each
+/// measurement as it arrives, so that a run of minutes is not a silent one.
+fn progress(lesson: u32, package: &str) -> impl FnMut(&Line) {
+    let mut building = false;
+    move |line: &Line| match line.stream {
+        Stream::Stderr if !building && line.text.trim_start().starts_with("Compiling") => {
+            building = true;
+            eprintln!(
+                "lesson {lesson}: building {package} (release mode, the first time takes a while)"
+            );
+        }
+        Stream::Stdout => {
+            if let Ok(row) = serde_json::from_str::<Measurement>(&line.text) {
+                eprintln!(
+                    "lesson {lesson}: {} at n = {} on {}: {}",
+                    row.experiment,
+                    grouped(row.n),
+                    counted_grouped(row.threads, "thread"),
+                    speedup_cell(row.speedup(), row.threads)
+                );
+            }
+        }
+        Stream::Stderr => {}
     }
 }
 
