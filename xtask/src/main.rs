@@ -293,7 +293,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Mutants { .. } if !root.join("solutions").is_dir() => anyhow::bail!(
             "`cargo xtask mutants` is for the course's maintainers: it mutates the reference \
              solutions in solutions/, which this copy of the course does not have; to check your \
-             own code, run `cargo test -p lessonN` or `cargo xtask progress`"
+             own code, run `cargo xtask check --lesson N` or `cargo xtask progress`"
         ),
         Command::Mutants {
             lesson,
