@@ -47,8 +47,7 @@ fn about() -> &'static str {
     if students_copy() {
         "The course's own commands: progress, check, loom, seeds, book and ci"
     } else {
-        "The course's own commands: progress, check, loom, seeds and book for students; ci and \
-         mutants for maintainers; grade and handout for instructors"
+        "The course's own commands (mutants, grade and handout are for its staff)"
     }
 }
 
