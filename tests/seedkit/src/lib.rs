@@ -15,7 +15,8 @@
 //! that the parallel version is that fast.
 
 use std::fmt::Debug;
-use std::time::Instant;
+use std::sync::{Mutex, Once};
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -118,9 +119,10 @@ pub fn serial_and_each<T: PartialEq + Debug, P: FnMut() -> T>(
     mut serial: impl FnMut() -> T,
     parallel: &mut [P],
 ) -> (f64, Vec<f64>) {
-    let expected = serial();
+    let watch = Watch::new(what);
+    let expected = watch.run(&mut serial);
     for (index, run) in parallel.iter_mut().enumerate() {
-        let got = run();
+        let got = watch.run(run);
         if got != expected {
             panic!("{}", mismatch(what, index, differing(&got, &expected)));
         }
@@ -130,9 +132,9 @@ pub fn serial_and_each<T: PartialEq + Debug, P: FnMut() -> T>(
     let mut serial_times = Vec::with_capacity(rounds);
     let mut parallel_times = vec![Vec::with_capacity(rounds); parallel.len()];
     for _ in 0..rounds {
-        serial_times.push(time_once(&mut serial));
+        serial_times.push(watch.run(|| time_once(&mut serial)));
         for (run, times) in parallel.iter_mut().zip(&mut parallel_times) {
-            times.push(time_once(run));
+            times.push(watch.run(|| time_once(run)));
         }
     }
     (
@@ -144,8 +146,67 @@ pub fn serial_and_each<T: PartialEq + Debug, P: FnMut() -> T>(
     )
 }
 
-/// A short account of two differing results: their `Debug` lengths are all that is cheap to
-/// show about a million-element vector.
+/// How long one run of an experiment may take. The slowest run of the reference takes about
+/// a second; one that has not finished after this long is stuck (a deadlock in the code under
+/// test, most likely), and the example ends, saying which experiment, rather than hang.
+pub const STALL_LIMIT: Duration = Duration::from_secs(120);
+
+/// The run in progress, watched by one thread per process that ends the process when a run
+/// passes [`STALL_LIMIT`]. Only [`serial_and_each`]'s runs are watched.
+static RUNNING: Mutex<Option<(Instant, String)>> = Mutex::new(None);
+
+/// The runs of one experiment, each watched for a stall.
+struct Watch {
+    what: String,
+}
+
+impl Watch {
+    fn new(what: &str) -> Watch {
+        static WATCHER: Once = Once::new();
+        WATCHER.call_once(|| {
+            std::thread::spawn(|| {
+                loop {
+                    std::thread::sleep(Duration::from_secs(1));
+                    let running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(message) = running
+                        .as_ref()
+                        .and_then(|(started, what)| stall(what, started.elapsed()))
+                    {
+                        eprintln!("error: {message}");
+                        std::process::exit(3);
+                    }
+                }
+            });
+        });
+        Watch {
+            what: what.to_owned(),
+        }
+    }
+
+    /// `work()`, with the watcher told when it started and that it ended.
+    fn run<T>(&self, work: impl FnOnce() -> T) -> T {
+        let set = |value| *RUNNING.lock().unwrap_or_else(|e| e.into_inner()) = value;
+        set(Some((Instant::now(), self.what.clone())));
+        let result = work();
+        set(None);
+        result
+    }
+}
+
+/// What to say when a run of `what` has taken `elapsed`, if that is a stall.
+fn stall(what: &str, elapsed: Duration) -> Option<String> {
+    (elapsed > STALL_LIMIT).then(|| {
+        format!(
+            "{what}: one run has not finished after {} s, so the code under test is stuck (a \
+             deadlock?) or far too slow; `cargo test -p {}` finds a deadlock and names the book \
+             section",
+            STALL_LIMIT.as_secs(),
+            this_lesson().unwrap_or_else(|| "lessonN".to_owned())
+        )
+    })
+}
+
+/// A short account of two differing results: the start of each one's `Debug` text.
 fn differing<T: Debug>(got: &T, expected: &T) -> String {
     let shown = |value: &T| {
         let text = format!("{value:?}");
@@ -497,6 +558,15 @@ mod tests {
             "{message}"
         );
         assert!(message.contains("cargo test -p"), "{message}");
+    }
+
+    #[test]
+    fn a_run_past_the_stall_limit_is_reported_as_stuck() {
+        assert_eq!(stall("square at n = 10", Duration::from_secs(3)), None);
+        let message = stall("square at n = 10", STALL_LIMIT + Duration::from_secs(1)).unwrap();
+        assert!(message.starts_with("square at n = 10: one run has not finished after 120 s"));
+        assert!(message.contains("cargo test -p"), "{message}");
+        assert_eq!(Watch::new("test").run(|| 7), 7);
     }
 
     #[test]
