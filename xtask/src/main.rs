@@ -370,13 +370,13 @@ mod tests {
             );
         }
         for (name, text) in &texts {
-            // seeds hides its own reference flags, by the same test of the workspace.
-            let flags: &[&str] = if name == "loom" {
-                &["--reference"]
-            } else {
-                &[]
-            };
-            for unknown in ["-solution", "solutions/", "mutants"].iter().chain(flags) {
+            for unknown in [
+                "-solution",
+                "solutions/",
+                "mutants",
+                "--reference",
+                "--record",
+            ] {
                 assert!(
                     !text.contains(unknown),
                     "`cargo xtask {name} --help` in the students' copy names {unknown:?}, which \
