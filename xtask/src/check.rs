@@ -102,7 +102,8 @@ fn rustfmt(root: &Path, package: &str) -> Result<Verdict> {
     let files = unformatted_files(&stdout);
     if files.is_empty() {
         return Ok(Verdict::Failed {
-            summary: format!("`{}` did not run (is rustfmt installed?)", cmd.display()),
+            summary: "rustfmt did not run (is it installed? `rustup component add rustfmt`)"
+                .to_owned(),
             details: first_lines(&output.combined(), 10),
         });
     }
@@ -166,6 +167,13 @@ fn clippy(root: &Path, package: &str) -> Result<Verdict> {
         return Ok(Verdict::Ok("no warnings".to_owned()));
     }
     let errors = build.errors();
+    if build.diagnostics.is_empty() {
+        return Ok(Verdict::Failed {
+            summary: "clippy did not run (is it installed? `rustup component add clippy`)"
+                .to_owned(),
+            details: first_lines(errors.first().map_or("", String::as_str), 10),
+        });
+    }
     let mut details: Vec<String> = errors
         .iter()
         .take(SHOWN)
