@@ -217,6 +217,11 @@ impl fmt::Display for Next {
 pub fn tests_built(root: &Path, package: &str) -> bool {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), |dir| root.join(dir));
+    tests_built_in(&target, package)
+}
+
+/// [`tests_built`] for the target directory `target`.
+fn tests_built_in(target: &Path, package: &str) -> bool {
     let Ok(entries) = std::fs::read_dir(target.join("debug/.fingerprint")) else {
         return false;
     };
@@ -737,7 +742,7 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
     #[test]
     fn a_lesson_never_built_is_told_apart_from_a_built_one() {
         let root = std::env::temp_dir().join(format!("xtask-built-{}", std::process::id()));
-        let fingerprints = root.join("target/debug/.fingerprint");
+        let fingerprints = root.join("debug/.fingerprint");
         std::fs::create_dir_all(fingerprints.join("lesson1-solution-0123abcd")).unwrap();
         std::fs::write(
             fingerprints.join("lesson1-solution-0123abcd/test-integration-test-suite"),
@@ -746,7 +751,7 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
         .unwrap();
         std::fs::create_dir_all(fingerprints.join("lesson1-89ab")).unwrap();
         assert!(
-            !tests_built(&root, "lesson1"),
+            !tests_built_in(&root, "lesson1"),
             "a library alone is not the tests"
         );
         std::fs::write(
@@ -754,8 +759,8 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
             "",
         )
         .unwrap();
-        assert!(tests_built(&root, "lesson1"));
-        assert!(!tests_built(&root, "lesson2"));
+        assert!(tests_built_in(&root, "lesson1"));
+        assert!(!tests_built_in(&root, "lesson2"));
         std::fs::remove_dir_all(&root).unwrap();
     }
 
