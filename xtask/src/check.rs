@@ -10,9 +10,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 
-use crate::cargo::{Build, PackageTests, Targets, TestReport, first_lines};
+use crate::cargo::{Build, TestReport, first_lines};
 use crate::cmd::Cmd;
 use crate::lessons::{self, Lesson};
 use crate::progress::{self, Activity, LoomStatus, Next, Status};
@@ -35,9 +35,7 @@ enum Verdict {
 /// `cargo xtask check --lesson N`: the exit code is 1 when a step fails.
 pub fn run(root: &Path, number: u32) -> Result<ExitCode> {
     let numbers = lessons::discover(root)?;
-    if !numbers.contains(&number) {
-        bail!("{}", progress::no_such_lesson(number, &numbers));
-    }
+    lessons::ensure_exists(&numbers, number)?;
     let lesson = Lesson::load(root, number)?;
     let package = lesson.stub_package();
     println!("Checking lesson {number} ({package}) as CI checks it:");
@@ -194,19 +192,8 @@ fn clippy(root: &Path, package: &str) -> Result<Verdict> {
 /// The lesson's tests on the student's code: every one must pass.
 fn tests(root: &Path, lesson: &Lesson) -> Result<(Verdict, Option<Next>)> {
     let package = lesson.stub_package();
-    let mut activity = Activity::spinner(&format!("tests: cargo test -p {package}"));
-    let report = PackageTests {
-        workspace: root,
-        package: &package,
-        target_dir: None,
-        failures_expected: true,
-        show_commands: false,
-        targets: Targets::All,
-        filters: &[],
-    }
-    .run_observed(&mut |line| activity.observe(line));
-    activity.finish();
-    let run = match report? {
+    let activity = Activity::spinner(&format!("tests: cargo test -p {package}"));
+    let run = match progress::student_tests(root, &package, activity)? {
         TestReport::DoesNotCompile { errors } => {
             return Ok((
                 Verdict::Failed {

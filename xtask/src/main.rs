@@ -266,9 +266,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reference,
         } => {
             let numbers = lessons::discover(&root)?;
-            if !numbers.contains(&lesson) {
-                anyhow::bail!("{}", progress::no_such_lesson(lesson, &numbers));
-            }
+            lessons::ensure_exists(&numbers, lesson)?;
             let lesson = lessons::Lesson::load(&root, lesson)?;
             let subject = if reference {
                 if !root.join("solutions").is_dir() {

@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cargo::{PackageTests, Targets, TestReport, first_lines};
@@ -342,9 +342,7 @@ impl Seen {
 pub fn run(root: &Path, only: Option<u32>) -> Result<()> {
     let mut numbers = lessons::discover(root)?;
     if let Some(wanted) = only {
-        if !numbers.contains(&wanted) {
-            bail!("{}", no_such_lesson(wanted, &numbers));
-        }
+        lessons::ensure_exists(&numbers, wanted)?;
         numbers = vec![wanted];
     }
 
@@ -405,19 +403,21 @@ fn first_run(unbuilt: &[u32]) -> Option<String> {
     ))
 }
 
-/// "there is no lesson 9: the lessons are 1–6" (or the list, when they are not consecutive).
-pub fn no_such_lesson(wanted: u32, numbers: &[u32]) -> String {
-    let known = match numbers {
-        [first, .., last] if (last - first) as usize + 1 == numbers.len() => {
-            format!("{first}–{last}")
-        }
-        _ => numbers
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
-    format!("there is no lesson {wanted}: the lessons are {known}")
+/// `cargo test -p package`, every test target, on the student's code (failures expected),
+/// with `activity` showing how far it has got.
+pub fn student_tests(root: &Path, package: &str, mut activity: Activity) -> Result<TestReport> {
+    let report = PackageTests {
+        workspace: root,
+        package,
+        target_dir: None,
+        failures_expected: true,
+        show_commands: false,
+        targets: Targets::All,
+        filters: &[],
+    }
+    .run_observed(&mut |line| activity.observe(line));
+    activity.finish();
+    report
 }
 
 /// Runs lesson `lesson`'s tests (and its loom models once they pass), prints its table, and
@@ -430,19 +430,8 @@ fn lesson_progress(
 ) -> Result<Option<Next>> {
     let number = lesson.number;
     let package = lesson.stub_package();
-    let mut activity = Activity::start(&format!("{counter}cargo test -p {package}"));
-    let report = PackageTests {
-        workspace: root,
-        package: &package,
-        target_dir: None,
-        failures_expected: true,
-        show_commands: false,
-        targets: Targets::All,
-        filters: &[],
-    }
-    .run_observed(&mut |line| activity.observe(line));
-    activity.finish();
-    let run = match report? {
+    let activity = Activity::start(&format!("{counter}cargo test -p {package}"));
+    let run = match student_tests(root, &package, activity)? {
         TestReport::DoesNotCompile { errors } => {
             println!("  does not compile. The first error:");
             let first = errors.first().map_or("", String::as_str);
@@ -684,7 +673,7 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
     }
 
     #[test]
-    fn the_next_exercise_is_read_then_tested() {
+    fn the_next_exercise_is_read_then_tested_in_both_forms() {
         let lesson = Lesson {
             number: 1,
             meta: meta(),
@@ -696,6 +685,11 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
             "Next: lesson 1, exercise 3, \"Your own pool\".\n\
              Read book/src/lesson1.md#own-pool (cargo xtask book --open), then run:\n    \
              cargo test -p lesson1 ex3_pool"
+        );
+        assert_eq!(
+            next_step(&lesson, &progress[2]),
+            "Next: lesson 1, exercise 3 \"Your own pool\" — read \
+             book/src/lesson1.md#own-pool, then run cargo test -p lesson1 ex3_pool"
         );
     }
 
@@ -724,22 +718,6 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
     }
 
     #[test]
-    fn a_missing_lesson_is_named_with_the_lessons_there_are() {
-        assert_eq!(
-            no_such_lesson(9, &[1, 2, 3, 4, 5, 6]),
-            "there is no lesson 9: the lessons are 1–6"
-        );
-        assert_eq!(
-            no_such_lesson(2, &[1, 3]),
-            "there is no lesson 2: the lessons are 1, 3"
-        );
-        assert_eq!(
-            no_such_lesson(2, &[1]),
-            "there is no lesson 2: the lessons are 1"
-        );
-    }
-
-    #[test]
     fn a_lesson_never_built_is_told_apart_from_a_built_one() {
         let root = std::env::temp_dir().join(format!("xtask-built-{}", std::process::id()));
         let fingerprints = root.join("debug/.fingerprint");
@@ -762,20 +740,5 @@ test result: FAILED. 3 passed; 3 failed; 1 ignored; 0 measured; 0 filtered out
         assert!(tests_built_in(&root, "lesson1"));
         assert!(!tests_built_in(&root, "lesson2"));
         std::fs::remove_dir_all(&root).unwrap();
-    }
-
-    #[test]
-    fn the_next_step_names_the_section_and_the_command() {
-        let lesson = Lesson {
-            number: 1,
-            meta: meta(),
-        };
-        let run = TestRun::parse(RUN);
-        let progress = exercises(&lesson.meta, &run);
-        assert_eq!(
-            next_step(&lesson, &progress[2]),
-            "Next: lesson 1, exercise 3 \"Your own pool\" — read \
-             book/src/lesson1.md#own-pool, then run cargo test -p lesson1 ex3_pool"
-        );
     }
 }

@@ -28,6 +28,32 @@ pub fn workspace_root() -> Result<PathBuf> {
     Ok(root.to_owned())
 }
 
+/// `1–6` for three or more consecutive lessons, else the numbers listed: `1, 2, 4`.
+pub fn lesson_list(numbers: &[u32]) -> String {
+    match (numbers.first(), numbers.last()) {
+        (Some(first), Some(last))
+            if numbers.len() > 2 && (last - first) as usize + 1 == numbers.len() =>
+        {
+            format!("{first}–{last}")
+        }
+        _ => numbers
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// Fails with "there is no lesson 9: the lessons are 1–6" unless `wanted` is one of `numbers`.
+pub fn ensure_exists(numbers: &[u32], wanted: u32) -> Result<()> {
+    ensure!(
+        numbers.contains(&wanted),
+        "there is no lesson {wanted}: the lessons are {}",
+        lesson_list(numbers)
+    );
+    Ok(())
+}
+
 /// The numbers of the lessons in the workspace, in order: one per `lessons/lessonN/Cargo.toml`.
 pub fn discover(root: &Path) -> Result<Vec<u32>> {
     let lessons_dir = root.join("lessons");
@@ -392,6 +418,25 @@ anchor = "own-pool"
         );
         let none = "number = 1\ntitle = \"Pools\"\nchapter = \"a.md\"\nexercises = []\n";
         assert!(error_of(none).contains("no [[exercises]]"));
+    }
+
+    #[test]
+    fn a_missing_lesson_is_named_with_the_lessons_there_are() {
+        let error = |numbers: &[u32], wanted| ensure_exists(numbers, wanted).unwrap_err();
+        assert_eq!(
+            error(&[1, 2, 3, 4, 5, 6], 9).to_string(),
+            "there is no lesson 9: the lessons are 1–6"
+        );
+        assert_eq!(
+            error(&[1, 3], 2).to_string(),
+            "there is no lesson 2: the lessons are 1, 3"
+        );
+        assert_eq!(
+            error(&[1, 2], 7).to_string(),
+            "there is no lesson 7: the lessons are 1, 2"
+        );
+        assert_eq!(lesson_list(&[1, 2, 4]), "1, 2, 4");
+        assert!(ensure_exists(&[1, 2], 2).is_ok());
     }
 
     #[test]

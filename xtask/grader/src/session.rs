@@ -188,13 +188,7 @@ fn select(all: &[u32], wanted: &[u32]) -> Result<Vec<u32>> {
     }
     let mut selected = Vec::new();
     for number in wanted {
-        if !all.contains(number) {
-            let known: Vec<String> = all.iter().map(u32::to_string).collect();
-            bail!(
-                "there is no lesson {number}: the lessons are {}",
-                known.join(", ")
-            );
-        }
+        lessons::ensure_exists(all, *number)?;
         if !selected.contains(number) {
             selected.push(*number);
         }

@@ -52,13 +52,8 @@ pub fn plan(root: &Path, options: &Options) -> Result<Plan> {
         );
     }
     let numbers = lessons::discover(root)?;
-    if let Some(wanted) = options.lesson
-        && !numbers.contains(&wanted)
-    {
-        bail!(
-            "there is no lesson {wanted}: the lessons are {}",
-            lesson_list(&numbers)
-        );
+    if let Some(wanted) = options.lesson {
+        lessons::ensure_exists(&numbers, wanted)?;
     }
     let has_example = |number: u32| {
         root.join(subject.dir(number))
@@ -108,22 +103,6 @@ pub fn plan(root: &Path, options: &Options) -> Result<Plan> {
         json: options.json,
         record: options.record,
     })
-}
-
-/// `1–6` for consecutive lessons, else `1, 2, 4`.
-pub(super) fn lesson_list(numbers: &[u32]) -> String {
-    match (numbers.first(), numbers.last()) {
-        (Some(first), Some(last))
-            if numbers.len() > 2 && (last - first) as usize + 1 == numbers.len() =>
-        {
-            format!("{first}–{last}")
-        }
-        _ => numbers
-            .iter()
-            .map(u32::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-    }
 }
 
 /// `dir` made absolute, created if missing, and proved writable by writing a file into it.
@@ -190,13 +169,6 @@ mod tests {
         let broken = "[[example]]\npath = \"examples/seeds.rs\"\n";
         let error = format!("{:#}", seeds_example_name(broken).unwrap_err());
         assert!(error.contains("missing field `name`"), "{error}");
-    }
-
-    #[test]
-    fn lesson_lists_read_as_ranges() {
-        assert_eq!(lesson_list(&[1, 2, 3, 4, 5, 6]), "1–6");
-        assert_eq!(lesson_list(&[1, 2, 4]), "1, 2, 4");
-        assert_eq!(lesson_list(&[1, 2]), "1, 2");
     }
 
     /// A scratch directory of this test's own under target/, removed first if a run left it.

@@ -7,7 +7,7 @@ use seedkit::{ERROR_MARK, error_mark_legend, grouped, human_seconds, speedup_cel
 
 use super::Subject;
 use super::lesson_run::{LessonRun, Outcome};
-use super::plan::lesson_list;
+use crate::lessons::lesson_list;
 
 const NONE: &str = "—";
 
