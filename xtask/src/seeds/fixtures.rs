@@ -97,6 +97,7 @@ pub(super) fn sample_runs() -> [LessonRun; 3] {
             },
             notes: Vec::new(),
             recorded: None,
+            peers: None,
         },
         LessonRun {
             lesson: 5,
@@ -109,6 +110,7 @@ pub(super) fn sample_runs() -> [LessonRun; 3] {
             ]),
             notes: vec!["note: crossover at n = 40001".to_owned()],
             recorded: Some(recorded()),
+            peers: None,
         },
         LessonRun {
             lesson: 6,
@@ -116,6 +118,7 @@ pub(super) fn sample_runs() -> [LessonRun; 3] {
             outcome: Outcome::Failed("`cargo run` failed:\nerror: boom".to_owned()),
             notes: Vec::new(),
             recorded: None,
+            peers: None,
         },
     ]
 }

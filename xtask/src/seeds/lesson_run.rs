@@ -8,6 +8,7 @@ use seedkit::{grouped, speedup_cell};
 
 use super::Subject;
 use super::measurement::{Measurement, parse_measurements};
+use super::peers::PeerRun;
 use super::plan::Planned;
 use super::published::{Published, SeedsFile};
 use super::recorded::Recorded;
@@ -45,6 +46,8 @@ pub struct LessonRun {
     pub notes: Vec<String>,
     /// The reference's recorded run of this lesson, if there is one.
     pub recorded: Option<Recorded>,
+    /// Its Python peers' run (`--peers`), where they ran.
+    pub peers: Option<PeerRun>,
 }
 
 pub(super) fn run_lesson(root: &Path, subject: Subject, planned: &Planned) -> LessonRun {
@@ -95,6 +98,7 @@ pub(super) fn run_lesson(root: &Path, subject: Subject, planned: &Planned) -> Le
         outcome,
         notes,
         recorded: planned.recorded.clone(),
+        peers: None,
     }
 }
 

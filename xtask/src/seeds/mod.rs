@@ -11,6 +11,11 @@
 //! shown in one table. A lesson whose example stops at a `todo!` gets a "not started" line
 //! naming the exercise; one that fails otherwise gets an error; the others still run.
 //!
+//! With `--peers` (maintainers), right after each lesson's run the Python peers of its
+//! experiments, `tests/seedkit/peers.py`, run on this machine too: their rows go under the Rust
+//! ones they pair with, and lines under the table spell out how much faster or slower the Rust
+//! side is. Without Python or numpy one line says what to install and the rest runs as ever.
+//!
 //! Pictures (`--plot DIR`) are drawn by lesson 5's `plot_seeds` example, which reads the same
 //! JSON lines that `--json` prints: plotting is what lesson 5 teaches and its crate already
 //! depends on plotters, so the tooling stays free of a drawing library.
@@ -21,6 +26,7 @@ mod json_lines;
 mod lesson_run;
 mod machine;
 mod measurement;
+mod peers;
 mod plan;
 mod plot;
 mod published;
@@ -40,6 +46,7 @@ use seedkit::ERROR_MARK;
 use json_lines::json_lines;
 use lesson_run::{LessonRun, Outcome, run_lesson};
 use machine::{Machine, available_threads, load_average};
+use peers::{PeerOutcome, run_peers};
 use plan::plan;
 use plot::plot;
 use recorded::Recorded;
@@ -66,6 +73,13 @@ pub struct Options {
     /// tests/lessonN/seeds-reference.json, with this machine's description (maintainers).
     #[arg(long, hide = crate::students_copy())]
     pub record: bool,
+    /// Also runs the Python peers of each lesson's experiments (tests/seedkit/peers.py, with
+    /// numpy) right after it, and shows their rows and the Rust-to-Python ratios (maintainers).
+    #[arg(long, hide = crate::students_copy(), conflicts_with = "json")]
+    pub peers: bool,
+    /// The Python that --peers runs (default: python3 from the PATH).
+    #[arg(long, value_name = "PATH", hide = crate::students_copy(), requires = "peers")]
+    pub python: Option<String>,
 }
 
 /// Whose code the experiments run on.
@@ -107,14 +121,24 @@ impl Subject {
 pub fn run(root: &Path, options: &Options) -> Result<ExitCode> {
     let plan = plan(root, options)?;
     let load_at_start = load_average();
+    if let Some(Err(line)) = &plan.peers {
+        eprintln!("warning: {line}");
+    }
     let runs: Vec<LessonRun> = plan
         .lessons
         .iter()
-        .map(|planned| run_lesson(root, plan.subject, planned))
+        .map(|planned| {
+            let mut run = run_lesson(root, plan.subject, planned);
+            if let Some(Ok(python)) = &plan.peers {
+                run.peers = run_peers(root, python, &run, available_threads());
+            }
+            run
+        })
         .collect();
-    let incomplete = runs
-        .iter()
-        .any(|run| !matches!(run.outcome, Outcome::Rows(_)));
+    let incomplete = runs.iter().any(|run| {
+        !matches!(run.outcome, Outcome::Rows(_))
+            || matches!(&run.peers, Some(peers) if matches!(peers.outcome, PeerOutcome::Failed(_)))
+    });
     let lines = json_lines(&runs);
     if plan.json {
         print!("{lines}");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
+use super::peers::{Python, probe};
 use super::plot::plotter;
 use super::published::SeedsFile;
 use super::recorded::Recorded;
@@ -22,6 +23,8 @@ pub struct Plan {
     pub(super) plot: Option<(PathBuf, String)>,
     pub(super) json: bool,
     pub(super) record: bool,
+    /// With `--peers`: the Python to run them on, or the line that says why there is none.
+    pub(super) peers: Option<Result<Python, String>>,
 }
 
 #[derive(Debug)]
@@ -102,6 +105,9 @@ pub fn plan(root: &Path, options: &Options) -> Result<Plan> {
         plot,
         json: options.json,
         record: options.record,
+        peers: options
+            .peers
+            .then(|| probe(root, options.python.as_deref().unwrap_or("python3"))),
     })
 }
 
@@ -227,6 +233,42 @@ mod tests {
         assert_eq!(planned.subject, Subject::Student);
         assert_eq!(planned.lessons.len(), 1);
         assert_eq!(planned.lessons[0].example, "lesson5-seeds");
+    }
+
+    #[test]
+    fn peers_without_a_python_are_one_line_and_the_rest_still_runs() {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: Options,
+        }
+        use clap::Parser as _;
+        let parse = |args: &[&str]| Cli::try_parse_from(["seeds"].iter().chain(args));
+        assert!(
+            parse(&["--python", "python3"]).is_err(),
+            "--python needs --peers"
+        );
+        assert!(
+            parse(&["--peers", "--json"]).is_err(),
+            "the peers show in the table only"
+        );
+        let options = parse(&[
+            "--peers",
+            "--python",
+            "no-such-python-xtask",
+            "--lesson",
+            "1",
+        ])
+        .unwrap()
+        .options;
+        let root = lessons::workspace_root().unwrap();
+        let planned = plan(&root, &options).unwrap();
+        assert_eq!(planned.lessons.len(), 1);
+        let Some(Err(line)) = planned.peers else {
+            panic!("no Python, no peers: {:?}", planned.peers);
+        };
+        assert!(line.contains("no-such-python-xtask"), "{line}");
+        assert!(plan(&root, &Options::default()).unwrap().peers.is_none());
     }
 
     #[test]

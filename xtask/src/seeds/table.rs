@@ -7,6 +7,8 @@ use seedkit::{ERROR_MARK, error_mark_legend, grouped, human_seconds, speedup_cel
 
 use super::Subject;
 use super::lesson_run::{LessonRun, Outcome};
+use super::measurement::Measurement;
+use super::peers::{PeerOutcome, PeerRow, PeerRun, against_python, pairs};
 use crate::lessons::lesson_list;
 
 const NONE: &str = "—";
@@ -48,6 +50,13 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
         counted_grouped(threads_here, "available thread")
     );
     text.push_str(&wrap(&intro, WIDTH));
+    if runs.iter().any(|run| !peer_rows(run).is_empty()) {
+        text.push_str(&wrap(
+            "Rows named \"numpy peer\" or \"python peer\": the experiment in Python on this \
+             machine, run right after the lesson, on as many processes as the threads column says.",
+            WIDTH,
+        ));
+    }
     text.push_str(&wrap(&recorded_machines(runs), WIDTH));
     text.push('\n');
 
@@ -102,16 +111,18 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
                             }
                         },
                     );
-                cells.push([
-                    row.experiment.clone(),
-                    grouped(row.n),
-                    seed,
-                    reference,
-                    grouped(row.threads as u64),
-                    human_seconds(row.serial_s),
-                    human_seconds(row.parallel_s),
-                    speedup_cell(row.speedup(), row.threads),
-                ]);
+                cells.push(row_cells(row.experiment.clone(), row, seed, reference));
+                for peer in peer_rows(run).iter().filter(|peer| pairs(row, peer)) {
+                    impossible |= peer.measurement.measurement_error;
+                    cells.push(peer_cells(peer));
+                }
+            }
+            // A peer row no Rust row pairs with still shows, at the end of its lesson.
+            for peer in peer_rows(run) {
+                if !rows.iter().any(|(row, _)| pairs(row, peer)) {
+                    impossible |= peer.measurement.measurement_error;
+                    cells.push(peer_cells(peer));
+                }
             }
         }
         blocks.push((heading, cells));
@@ -149,12 +160,50 @@ pub fn render(runs: &[LessonRun], subject: Subject, threads_here: usize) -> Stri
         text.push_str(&error_mark_legend());
         text.push('\n');
     }
+    let against = against_python(runs, subject);
+    if !against.is_empty() {
+        text.push('\n');
+        for line in against {
+            text.push_str(&wrap(&line, WIDTH));
+        }
+    }
     let below = below_table(runs, false);
     if !below.is_empty() {
         text.push('\n');
         text.push_str(&below);
     }
     text
+}
+
+/// A row of the table: its name, size, the seed's and the reference's cells, and this run.
+fn row_cells(name: String, row: &Measurement, seed: String, reference: String) -> [String; 8] {
+    [
+        name,
+        grouped(row.n),
+        seed,
+        reference,
+        grouped(row.threads as u64),
+        human_seconds(row.serial_s),
+        human_seconds(row.parallel_s),
+        speedup_cell(row.speedup(), row.threads),
+    ]
+}
+
+/// A peer's row, under the Rust row it pairs with: neither the seed's nor the reference's.
+fn peer_cells(peer: &PeerRow) -> [String; 8] {
+    let name = format!("  {} peer", peer.peer);
+    row_cells(name, &peer.measurement, String::new(), String::new())
+}
+
+/// The peer rows `run` measured; none when its peers did not run or failed.
+fn peer_rows(run: &LessonRun) -> &[PeerRow] {
+    match &run.peers {
+        Some(PeerRun {
+            outcome: PeerOutcome::Rows(rows),
+            ..
+        }) => rows,
+        _ => &[],
+    }
 }
 
 /// A lesson's line in the table: `lesson 1 (seed 000, 003)` above its rows, or what kept it
@@ -246,6 +295,13 @@ pub(super) fn below_table(runs: &[LessonRun], not_started: bool) -> String {
             }
             _ => {}
         }
+        if let Some(PeerRun {
+            outcome: PeerOutcome::Failed(error),
+            ..
+        }) = &run.peers
+        {
+            let _ = writeln!(below, "lesson {}: Python peers: {error}", run.lesson);
+        }
         for note in &run.notes {
             below.push_str(&wrap(&format!("lesson {}: {note}", run.lesson), WIDTH));
         }
@@ -281,7 +337,6 @@ mod tests {
     use super::*;
     use crate::lessons;
     use crate::seeds::fixtures::{machine, recorded, sample_runs};
-    use crate::seeds::measurement::Measurement;
     use crate::seeds::published::{Published, SeedsFile};
     use crate::seeds::recorded::Recorded;
 
@@ -358,6 +413,96 @@ mod tests {
         assert!(text.contains("Seeds on the reference solutions"), "{text}");
     }
 
+    fn peer(experiment: &str, threads: usize, serial_s: f64, parallel_s: f64) -> PeerRow {
+        PeerRow {
+            measurement: Measurement {
+                seed: "000".to_owned(),
+                experiment: experiment.to_owned(),
+                n: 1_000_000,
+                threads,
+                serial_s,
+                parallel_s,
+                measurement_error: false,
+            },
+            peer: "numpy".to_owned(),
+        }
+    }
+
+    /// Lesson 1 measured sort10 on 1 and 2 threads; its peers on 2 and 3 processes, or failed.
+    fn with_peers(outcome: PeerOutcome) -> LessonRun {
+        let rust = |threads, parallel_s| {
+            let row = peer("sort10", threads, 0.279, parallel_s).measurement;
+            (row, None)
+        };
+        LessonRun {
+            lesson: 1,
+            package: "lesson1-solution".to_owned(),
+            outcome: Outcome::Rows(vec![rust(1, 0.3), rust(2, 0.172)]),
+            notes: Vec::new(),
+            recorded: None,
+            peers: Some(PeerRun {
+                python: "Python 3.11.7 with numpy 2.4.6".to_owned(),
+                outcome,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_peer_row_sits_under_its_rust_row_and_the_ratio_is_spelled_out() {
+        let peers = PeerOutcome::Rows(vec![
+            peer("sort10", 3, 0.25, 0.1),
+            peer("sort10", 2, 0.25, 0.14),
+        ]);
+        let text = render(&[with_peers(peers)], Subject::Reference, 2);
+        let lines: Vec<&str> = text.lines().collect();
+        let rust = lines
+            .iter()
+            .position(|l| l.starts_with("sort10 ") && l.contains("172.00 ms"))
+            .unwrap();
+        let under = lines[rust + 1];
+        assert!(under.starts_with("  numpy peer "), "{text}");
+        for cell in [" 2 ", "250.00 ms", "140.00 ms", "1.79x"] {
+            assert!(under.contains(cell), "{cell:?} missing from {under:?}");
+        }
+        assert_eq!(under.matches(NONE).count(), 0, "{under}");
+        assert!(
+            lines[rust + 2].starts_with("  numpy peer ") && lines[rust + 2].contains(" 3 "),
+            "the peer no Rust row pairs with comes last:\n{text}"
+        );
+        assert!(text.contains("Rows named \"numpy peer\""), "{text}");
+        let against = "\nAgainst Python, this run (Python 3.11.7 with numpy 2.4.6, \
+                       tests/seedkit/peers.py):\n\
+                       sort10 n = 1,000,000, serial: reference 279.00 ms, numpy 250.00 ms: 1.1× \
+                       slower\n\
+                       sort10 n = 1,000,000, parallel on 2: reference 172.00 ms, numpy 140.00 ms: \
+                       1.2× slower\n";
+        assert!(text.ends_with(against), "{text}");
+        let yours = render(
+            &[with_peers(PeerOutcome::Rows(Vec::new()))],
+            Subject::Student,
+            2,
+        );
+        assert!(
+            !yours.contains("Against Python"),
+            "no peer, no line:\n{yours}"
+        );
+        assert!(!yours.contains("peer"), "{yours}");
+    }
+
+    #[test]
+    fn a_failed_peer_run_is_an_error_line_for_its_lesson() {
+        let failed = PeerOutcome::Failed("`python3 peers.py` failed (exit status: 3)".to_owned());
+        let text = render(&[with_peers(failed)], Subject::Reference, 2);
+        assert!(
+            text.ends_with(
+                "\n\nlesson 1: Python peers: `python3 peers.py` failed (exit status: 3)\n"
+            ),
+            "{text}"
+        );
+        assert!(!text.contains("numpy peer"), "{text}");
+        assert!(!text.contains("Against Python"), "{text}");
+    }
+
     #[test]
     fn the_table_fits_100_columns_at_its_widest() {
         let widest = |experiment: &str| Measurement {
@@ -399,6 +544,17 @@ mod tests {
                 outcome: Outcome::Rows(vec![(widest("poly_grid_apply"), Some(published))]),
                 notes: vec![format!("note: {}", "a long note ".repeat(12))],
                 recorded: Some(far),
+                peers: Some(PeerRun {
+                    python: "Python 3.11.7 with numpy 2.4.6".to_owned(),
+                    outcome: PeerOutcome::Rows(vec![PeerRow {
+                        measurement: Measurement {
+                            serial_s: 999.99,
+                            parallel_s: 99.99,
+                            ..widest("poly_grid_apply")
+                        },
+                        peer: "python".to_owned(),
+                    }]),
+                }),
             },
             LessonRun {
                 lesson: 12,
@@ -409,6 +565,7 @@ mod tests {
                 },
                 notes: Vec::new(),
                 recorded: Some(other),
+                peers: None,
             },
         ];
         let text = render(&runs, Subject::Reference, 10_000);
@@ -424,6 +581,8 @@ mod tests {
             machine().describe()
         );
         assert!(text.contains("0.00080x"), "{text}");
+        assert!(text.contains("  python peer"), "{text}");
+        assert!(text.contains("Against Python"), "{text}");
     }
 
     #[test]
@@ -447,6 +606,7 @@ mod tests {
                     outcome: Outcome::Rows(rows),
                     notes: Vec::new(),
                     recorded: Some(recorded),
+                    peers: None,
                 });
             }
         }
