@@ -11,6 +11,11 @@ use crate::{LoopOrder, Matrix, MatrixError};
 /// · b(k, j)` modulo 2⁶⁴, exact in any order of the additions, so both loop orders (and
 /// [`parallel_dot`]) give the very same matrix.
 ///
+/// The i-k-j order may also run in tiles, as the reference's does: a few rows and columns of the
+/// output at a time, k in panels, so that the pieces of `a` and `b` in use stay in the cache, as
+/// long as every step still adds `a(i, k)` times a piece of row k of `b` to the same piece of row
+/// i of the output. The matrix is the same.
+///
 /// Fails with [`MatrixError::ShapeMismatch`] unless `a.cols() == b.rows()`. Any side may be 0.
 pub fn matmul_serial(a: &Matrix, b: &Matrix, order: LoopOrder) -> Result<Matrix, MatrixError> {
     let _ = (a, b, order);

@@ -12,6 +12,11 @@ use crate::{LoopOrder, Matrix, MatrixError};
 /// · b(k, j)` modulo 2⁶⁴, exact in any order of the additions, so both loop orders (and
 /// [`parallel_dot`]) give the very same matrix.
 ///
+/// The i-k-j order may also run in tiles, as the reference's does: a few rows and columns of the
+/// output at a time, k in panels, so that the pieces of `a` and `b` in use stay in the cache, as
+/// long as every step still adds `a(i, k)` times a piece of row k of `b` to the same piece of row
+/// i of the output. The matrix is the same.
+///
 /// Fails with [`MatrixError::ShapeMismatch`] unless `a.cols() == b.rows()`. Any side may be 0.
 // ANCHOR: matmul_serial
 pub fn matmul_serial(a: &Matrix, b: &Matrix, order: LoopOrder) -> Result<Matrix, MatrixError> {
@@ -64,24 +69,160 @@ fn multiply_rows(a: &Matrix, b: &Matrix, first_row: usize, out: &mut [i64], orde
     if b.cols == 0 {
         return;
     }
-    for (i, out_row) in (first_row..).zip(out.chunks_mut(b.cols)) {
-        let a_row = a.row(i);
-        match order {
-            LoopOrder::Ijk => {
+    match order {
+        LoopOrder::Ijk => {
+            for (i, out_row) in (first_row..).zip(out.chunks_mut(b.cols)) {
+                let a_row = a.row(i);
                 for (j, entry) in out_row.iter_mut().enumerate() {
                     *entry = (0..a.cols).fold(0i64, |sum, k| {
                         sum.wrapping_add(a_row[k].wrapping_mul(b.data[k * b.cols + j]))
                     });
                 }
             }
-            LoopOrder::Ikj => {
-                for (k, &a_ik) in a_row.iter().enumerate() {
-                    for (entry, &b_kj) in out_row.iter_mut().zip(b.row(k)) {
-                        *entry = entry.wrapping_add(a_ik.wrapping_mul(b_kj));
+        }
+        LoopOrder::Ikj => {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: this CPU has AVX2, the one feature that `avx2::ikj_tiled` enables.
+                return unsafe { avx2::ikj_tiled(a, b, first_row, out) };
+            }
+            ikj_tiled(a, b, first_row, out, tile_sums);
+        }
+    }
+}
+
+/// The output rows of a tile, and of the kernel's block of sums.
+const TILE_ROWS: usize = 4;
+/// The output columns of a tile: one AVX2 register of four `i64`.
+const TILE_COLS: usize = 4;
+/// The values of k in a panel: a tile's piece of `b`, 256 × 4 entries (8 KiB), stays in L1.
+const PANEL_DEPTH: usize = 256;
+/// The rows in a band: the band's panel of `a`, 128 × 256 entries (256 KiB), stays in L2.
+const BAND_ROWS: usize = 128;
+
+/// The i-k-j product, tiled: for each band of output rows (i), each panel of k, and each tile of
+/// columns (j), `kernel` sums each tile of the band over the panel, `TILE_ROWS` rows ×
+/// `TILE_COLS` columns, and the sums are added to `out`. A tile's rows of `a` in the panel are
+/// first copied column by column, their `TILE_ROWS` entries of column k side by side, and the
+/// piece of `b` row by row, so that the kernel reads both in order; zeros pad them to whole
+/// tiles.
+#[inline(always)]
+fn ikj_tiled(
+    a: &Matrix,
+    b: &Matrix,
+    first_row: usize,
+    out: &mut [i64],
+    kernel: impl Fn(&[[i64; TILE_ROWS]], &[[i64; TILE_COLS]]) -> [[i64; TILE_COLS]; TILE_ROWS],
+) {
+    let mut a_panel: Vec<[i64; TILE_ROWS]> = Vec::new();
+    let mut b_piece: Vec<[i64; TILE_COLS]> = Vec::new();
+    for (band_index, out_band) in out.chunks_mut(BAND_ROWS.saturating_mul(b.cols)).enumerate() {
+        let (band, band_rows) = (first_row + band_index * BAND_ROWS, out_band.len() / b.cols);
+        for k0 in (0..a.cols).step_by(PANEL_DEPTH) {
+            let ks = k0..a.cols.min(k0 + PANEL_DEPTH);
+            a_panel.clear();
+            for tile in (0..band_rows).step_by(TILE_ROWS) {
+                let rows = TILE_ROWS.min(band_rows - tile);
+                a_panel.extend(ks.clone().map(|k| {
+                    let mut entries = [0; TILE_ROWS];
+                    for (r, entry) in entries.iter_mut().enumerate().take(rows) {
+                        *entry = a.data[(band + tile + r) * a.cols + k];
+                    }
+                    entries
+                }));
+            }
+            for j0 in (0..b.cols).step_by(TILE_COLS) {
+                let cols = TILE_COLS.min(b.cols - j0);
+                b_piece.clear();
+                b_piece.extend(ks.clone().map(|k| {
+                    let mut entries = [0; TILE_COLS];
+                    entries[..cols].copy_from_slice(&b.row(k)[j0..j0 + cols]);
+                    entries
+                }));
+                let out_tiles = out_band.chunks_mut(TILE_ROWS.saturating_mul(b.cols));
+                for (a_tile, out_tile) in a_panel.chunks(ks.len()).zip(out_tiles) {
+                    let sums = kernel(a_tile, &b_piece);
+                    for (out_row, row_sums) in out_tile.chunks_mut(b.cols).zip(sums) {
+                        for (entry, sum) in out_row[j0..j0 + cols].iter_mut().zip(row_sums) {
+                            *entry = entry.wrapping_add(sum);
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// One tile's sums over a panel: entry (r, w) is the sum over k of `a_tile[k][r] · b_piece[k][w]`.
+/// For each k, row r's `a(i, k)` times the piece of row k of `b` is added to its row of sums.
+fn tile_sums(
+    a_tile: &[[i64; TILE_ROWS]],
+    b_piece: &[[i64; TILE_COLS]],
+) -> [[i64; TILE_COLS]; TILE_ROWS] {
+    let mut sums = [[0i64; TILE_COLS]; TILE_ROWS];
+    for (a_k, b_k) in a_tile.iter().zip(b_piece) {
+        for (row_sums, &a_ik) in sums.iter_mut().zip(a_k) {
+            for (sum, &b_kj) in row_sums.iter_mut().zip(b_k) {
+                *sum = sum.wrapping_add(a_ik.wrapping_mul(b_kj));
+            }
+        }
+    }
+    sums
+}
+
+/// The tiled i-k-j product with AVX2, which has no 64-bit multiply: with `x = 2³² x₁ + x₀`,
+/// `a · b` modulo 2⁶⁴ is `a₀ b₀ + 2³² (a₀ b₁ + a₁ b₀)`, the low 32 bits of the bracket being all
+/// that counts. One `vpmuludq` gives four `a₀ b₀` in 64 bits; one `vpmulld` on `b` with its
+/// halves swapped gives `a₀ b₁` and `a₁ b₀` side by side in 32 bits. Each is summed over the
+/// panel in its own register, and the two are put together once per tile.
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::{
+        _mm256_add_epi32, _mm256_add_epi64, _mm256_extract_epi64, _mm256_mul_epu32,
+        _mm256_mullo_epi32, _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_setzero_si256,
+        _mm256_shuffle_epi32, _mm256_slli_epi64, _mm256_srli_epi64,
+    };
+
+    use super::{TILE_COLS, TILE_ROWS};
+    use crate::Matrix;
+
+    #[target_feature(enable = "avx2")]
+    pub(super) fn ikj_tiled(a: &Matrix, b: &Matrix, first_row: usize, out: &mut [i64]) {
+        super::ikj_tiled(a, b, first_row, out, |a_tile, b_piece| {
+            tile_sums(a_tile, b_piece)
+        });
+    }
+
+    /// [`super::tile_sums`], a row of the tile in a register of `lows` and one of `crosses`.
+    #[inline]
+    #[target_feature(enable = "avx2")]
+    fn tile_sums(
+        a_tile: &[[i64; TILE_ROWS]],
+        b_piece: &[[i64; TILE_COLS]],
+    ) -> [[i64; TILE_COLS]; TILE_ROWS] {
+        let mut lows = [_mm256_setzero_si256(); TILE_ROWS];
+        let mut crosses = [_mm256_setzero_si256(); TILE_ROWS];
+        for (a_k, &[b0, b1, b2, b3]) in a_tile.iter().zip(b_piece) {
+            let b_k = _mm256_set_epi64x(b3, b2, b1, b0);
+            let b_swapped = _mm256_shuffle_epi32::<0b10_11_00_01>(b_k);
+            for ((low, cross), &a_ik) in lows.iter_mut().zip(&mut crosses).zip(a_k) {
+                let a_ik = _mm256_set1_epi64x(a_ik);
+                *low = _mm256_add_epi64(*low, _mm256_mul_epu32(a_ik, b_k));
+                *cross = _mm256_add_epi32(*cross, _mm256_mullo_epi32(a_ik, b_swapped));
+            }
+        }
+        let mut sums = [[0; TILE_COLS]; TILE_ROWS];
+        for ((row_sums, low), cross) in sums.iter_mut().zip(lows).zip(crosses) {
+            let cross = _mm256_add_epi32(cross, _mm256_srli_epi64::<32>(cross));
+            let sum = _mm256_add_epi64(low, _mm256_slli_epi64::<32>(cross));
+            *row_sums = [
+                _mm256_extract_epi64::<0>(sum),
+                _mm256_extract_epi64::<1>(sum),
+                _mm256_extract_epi64::<2>(sum),
+                _mm256_extract_epi64::<3>(sum),
+            ];
+        }
+        sums
     }
 }
 // ANCHOR_END: multiply_rows
@@ -94,4 +235,63 @@ fn check_shapes(a: &Matrix, b: &Matrix) -> Result<(), MatrixError> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    fn random_matrix(rows: usize, cols: usize, rng: &mut ChaCha8Rng) -> Matrix {
+        Matrix::from_fn(rows, cols, |_, _| rng.random())
+    }
+
+    fn product_by_definition(a: &Matrix, b: &Matrix) -> Matrix {
+        Matrix::from_fn(a.rows, b.cols, |i, j| {
+            (0..a.cols).fold(0i64, |sum, k| {
+                sum.wrapping_add(a.get(i, k).wrapping_mul(b.get(k, j)))
+            })
+        })
+    }
+
+    /// 133 rows are a band of 128 and one of 5, each ending in a tile of 1 row (4 + 1); 517
+    /// values of k are panels of 256, 256 and 5; 7 columns are tiles of 4 and 3. Full-range
+    /// entries, whose high halves count.
+    fn ragged_pair() -> (Matrix, Matrix) {
+        let mut rng = ChaCha8Rng::seed_from_u64(16);
+        let a = random_matrix(BAND_ROWS + TILE_ROWS + 1, 2 * PANEL_DEPTH + 5, &mut rng);
+        let b = random_matrix(a.cols, TILE_COLS + 3, &mut rng);
+        (a, b)
+    }
+
+    #[test]
+    fn bands_panels_and_tiles_with_pieces_left_over_make_the_product() {
+        let (a, b) = ragged_pair();
+        let expected = product_by_definition(&a, &b);
+        assert_eq!(matmul_serial(&a, &b, LoopOrder::Ikj), Ok(expected.clone()));
+        for rows_per_block in [1, 50, 129] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(3)
+                .build()
+                .unwrap();
+            let got = pool.install(|| parallel_dot(&a, &b, rows_per_block, LoopOrder::Ikj));
+            assert_eq!(got, Ok(expected.clone()), "blocks of {rows_per_block} rows");
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_avx2_kernel_sums_as_the_portable_one_does() {
+        if !std::arch::is_x86_feature_detected!("avx2") {
+            return;
+        }
+        let (a, b) = ragged_pair();
+        let (mut portable, mut avx2) = (vec![0; a.rows * b.cols], vec![0; a.rows * b.cols]);
+        ikj_tiled(&a, &b, 0, &mut portable, tile_sums);
+        // SAFETY: the CPU has AVX2, checked above.
+        unsafe { avx2::ikj_tiled(&a, &b, 0, &mut avx2) };
+        assert_eq!(portable, avx2);
+    }
 }
