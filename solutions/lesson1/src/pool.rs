@@ -225,19 +225,15 @@ impl Pool {
             );
             return MapResult { all };
         }
-        // Each chunk leaves its outcome in its slot; the one that fills the last slot puts the
-        // results together and finishes the call.
-        let gather = Arc::new(Gather {
-            slots: Mutex::new((chunks.iter().map(|_| None).collect(), chunks.len())),
-            finish: Mutex::new(Some((on_ok, on_err, reply))),
-        });
+        // Each chunk's values join the others in input order as soon as those ahead of them are
+        // in; the last chunk to finish finishes the call.
+        let gather = Arc::new(Gather::new(&chunks, (on_ok, on_err, reply)));
         let f = Arc::new(f);
         for (position, (start, chunk)) in chunks.into_iter().enumerate() {
             let f = Arc::clone(&f);
             let gather = Arc::clone(&gather);
             self.submit(Box::new(move || {
-                let outcome = run_chunk(&*f, start, chunk).into_iter().collect();
-                gather.store(position, outcome);
+                gather.store(position, map_chunk(&*f, start, chunk));
             }));
         }
         MapResult { all }
@@ -332,21 +328,22 @@ impl Drop for Pool {
 }
 // ANCHOR_END: drop
 
-/// Cuts `items` into chunks of `chunk_size`, each with the input index of its first item.
-fn split<T>(items: Vec<T>, chunk_size: usize) -> Vec<(usize, Vec<T>)> {
+/// Cuts `items` into chunks of `chunk_size`, each with the input index of its first item. The
+/// chunks are cut off the end, so that each item is copied once and the first chunk keeps the
+/// allocation of `items`.
+fn split<T>(mut items: Vec<T>, chunk_size: usize) -> Vec<(usize, Vec<T>)> {
     assert!(chunk_size > 0, "a chunk size must be at least 1");
-    let mut chunks = Vec::with_capacity(items.len().div_ceil(chunk_size));
-    let mut items = items.into_iter();
-    let mut start = 0;
-    loop {
-        let chunk: Vec<T> = items.by_ref().take(chunk_size).collect();
-        if chunk.is_empty() {
-            return chunks;
-        }
-        let len = chunk.len();
-        chunks.push((start, chunk));
-        start += len;
+    let mut chunks: Vec<_> = (0..items.len())
+        .step_by(chunk_size)
+        .skip(1)
+        .rev()
+        .map(|start| (start, items.split_off(start)))
+        .collect();
+    if !items.is_empty() {
+        chunks.push((0, items));
     }
+    chunks.reverse();
+    chunks
 }
 
 /// Runs `work`, turning a panic into its message.
@@ -366,6 +363,29 @@ fn run_chunk<T, U>(f: &impl Fn(T) -> U, start: usize, chunk: Vec<T>) -> Vec<Outc
             })
         })
         .collect()
+}
+
+/// Calls `f` on every item of a chunk whose first item has input index `start`, like
+/// [`run_chunk`], but keeps only the values and the chunk's first panic. Collecting a `Vec`'s
+/// own iterator through `zip` and `filter_map` runs in place where a `U` fits in the space of a
+/// `T`: the values overwrite the items in the chunk's allocation (hence `chunk` first in `zip`).
+fn map_chunk<T, U>(f: &impl Fn(T) -> U, start: usize, chunk: Vec<T>) -> Outcome<Vec<U>> {
+    let mut first_panic = None;
+    let values = chunk
+        .into_iter()
+        .zip(start..)
+        .filter_map(|(item, index)| {
+            catch(|| f(item))
+                .map_err(|message| {
+                    first_panic.get_or_insert(TaskPanicked {
+                        item: Some(index),
+                        message,
+                    });
+                })
+                .ok()
+        })
+        .collect();
+    first_panic.map_or(Ok(values), Err)
 }
 
 /// Runs the callback that matches `result`, then makes the result available through `reply`.
@@ -394,14 +414,25 @@ fn finish<T>(
 /// The callbacks and reply channel of a map, waiting for its last chunk.
 type Completion<U, C, E> = (C, E, Sender<Outcome<Vec<U>>>);
 
-/// Each chunk's outcome by position, and how many are still missing.
-type Slots<U> = (Vec<Option<Outcome<Vec<U>>>>, usize);
-
 /// Where the chunks of one `map_async_with` meet.
 struct Gather<U, C, E> {
-    /// Each chunk's outcome by position, and how many are still missing.
     slots: Mutex<Slots<U>>,
     finish: Mutex<Option<Completion<U, C, E>>>,
+}
+
+/// The chunks' results, put together in input order as they come in.
+struct Slots<U> {
+    /// The values of the chunks before position `next`, in the first chunk's allocation, with
+    /// room for `len` in all.
+    values: Vec<U>,
+    len: usize,
+    next: usize,
+    /// The values of chunks that finished before a chunk ahead of them, by position.
+    early: Vec<Option<Vec<U>>>,
+    /// The panic with the lowest input index so far.
+    first_panic: Option<TaskPanicked>,
+    /// How many chunks are still running.
+    missing: usize,
 }
 
 impl<U, C, E> Gather<U, C, E>
@@ -409,31 +440,68 @@ where
     C: FnOnce(&[U]),
     E: FnOnce(&TaskPanicked),
 {
+    /// Waits for the results of `chunks`, which `split` cut.
+    fn new<T>(chunks: &[(usize, Vec<T>)], completion: Completion<U, C, E>) -> Self {
+        let len = chunks.iter().map(|(_, chunk)| chunk.len()).sum();
+        Gather {
+            slots: Mutex::new(Slots {
+                values: Vec::new(),
+                len,
+                next: 0,
+                early: chunks.iter().map(|_| None).collect(),
+                first_panic: None,
+                missing: chunks.len(),
+            }),
+            finish: Mutex::new(Some(completion)),
+        }
+    }
+
     /// Stores the outcome of the chunk at `position`; the last chunk finishes the call.
     fn store(&self, position: usize, outcome: Outcome<Vec<U>>) {
-        let slots = {
+        let result = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
-            slots.0[position] = Some(outcome);
-            slots.1 -= 1;
-            if slots.1 > 0 {
+            slots.put(position, outcome);
+            if slots.missing > 0 {
                 return;
             }
-            mem::take(&mut slots.0)
-        };
-        let mut values = Vec::new();
-        let mut first_panic = None;
-        for outcome in slots.into_iter().flatten() {
-            match outcome {
-                Ok(chunk) => values.extend(chunk),
-                Err(panicked) => {
-                    first_panic.get_or_insert(panicked);
-                }
+            match slots.first_panic.take() {
+                Some(panicked) => Err(panicked),
+                None => Ok(mem::take(&mut slots.values)),
             }
-        }
-        let result = first_panic.map_or(Ok(values), Err);
+        };
         let completion = self.finish.lock().unwrap_or_else(|e| e.into_inner()).take();
         if let Some((on_ok, on_err, reply)) = completion {
             finish(result, |values: &Vec<U>| on_ok(values), on_err, &reply);
+        }
+    }
+}
+
+impl<U> Slots<U> {
+    /// Takes in the outcome of the chunk at `position`, and the values of every chunk that
+    /// can now join `values`.
+    fn put(&mut self, position: usize, outcome: Outcome<Vec<U>>) {
+        self.missing -= 1;
+        match outcome {
+            Err(panicked) => {
+                let earlier = self.first_panic.as_ref();
+                if earlier.is_none_or(|first| panicked.item < first.item) {
+                    self.first_panic = Some(panicked);
+                }
+            }
+            // After a panic the values are of no use, so they need not be put together.
+            Ok(_) if self.first_panic.is_some() => {}
+            Ok(values) => {
+                self.early[position] = Some(values);
+                while let Some(values) = self.early.get_mut(self.next).and_then(Option::take) {
+                    if self.next == 0 {
+                        self.values = values;
+                        self.values.reserve_exact(self.len - self.values.len());
+                    } else {
+                        self.values.extend(values);
+                    }
+                    self.next += 1;
+                }
+            }
         }
     }
 }
