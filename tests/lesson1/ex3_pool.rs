@@ -302,6 +302,34 @@ fn a_chunk_runs_as_one_job() {
     );
 }
 
+#[test]
+fn the_last_chunk_is_the_short_one() {
+    // Two workers, items 0..10 in chunks of 4: [0, 4), [4, 8) and [8, 10). Items 3 and 7 each
+    // wait for the first item of the next chunk to start, which only another job can do: a
+    // split that put the short chunk anywhere but last would hold items 3 and 4 (or 7 and 8) in
+    // one job, and the first of them would wait in vain.
+    let pool = pool(2);
+    let started: Arc<Vec<Signal>> = Arc::new((0..10).map(|_| Signal::new()).collect());
+    let results = bounded!(pool.map(
+        move |x: usize| {
+            started[x].raise();
+            if x == 3 || x == 7 {
+                started[x + 1].wait(PATIENCE)
+            } else {
+                true
+            }
+        },
+        (0..10).collect(),
+        4,
+    ));
+    check_eq!(
+        results,
+        Ok(vec![true; 10]),
+        "items 3 and 7 should each have seen the next chunk's first item start: chunks of 4 \
+         over 10 items are [0, 4), [4, 8) and [8, 10)"
+    );
+}
+
 // ANCHOR: order_test
 #[test]
 fn results_keep_input_order_when_later_items_finish_first() {
