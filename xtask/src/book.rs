@@ -235,7 +235,8 @@ pub fn check_anchors(root: &Path, book: &Book, lessons: &[Lesson]) -> Result<Str
     ))
 }
 
-fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+/// Every file under `dir`, sorted, appended to `files`.
+pub(crate) fn collect_files(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
     let entries = fs::read_dir(dir).with_context(|| format!("could not list {}", dir.display()))?;
     for entry in entries {
         let path = entry

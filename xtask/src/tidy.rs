@@ -192,3 +192,38 @@ fn every_crate_states_the_minimum_rust_its_dependencies_need() {
         );
     }
 }
+
+/// The lines of Rust under `dir` that write the keyword `unsafe` outside a `//` comment, as
+/// `path:line`.
+fn unsafe_lines(dir: &Path) -> Vec<String> {
+    let (mut files, mut found) = (Vec::new(), Vec::new());
+    crate::book::collect_files(dir, &mut files).unwrap();
+    for entry in files {
+        if entry.extension().is_none_or(|ext| ext != "rs") {
+            continue;
+        }
+        let text = fs::read_to_string(&entry).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or_default();
+            let words = code.split(|c: char| !(c.is_alphanumeric() || c == '_'));
+            if words.into_iter().any(|word| word == "unsafe") {
+                found.push(format!("{}:{}", entry.display(), number + 1));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_lessons_and_the_reference_are_safe_rust() {
+    let root = lessons::workspace_root().unwrap();
+    let found: Vec<String> = ["lessons", "solutions"]
+        .iter()
+        .flat_map(|dir| unsafe_lines(&root.join(dir)))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the grader forbids unsafe code in every submission, so the reference, which it grades \
+         as a submission, must not use any: {found:?}"
+    );
+}

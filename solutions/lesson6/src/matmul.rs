@@ -80,20 +80,13 @@ fn multiply_rows(a: &Matrix, b: &Matrix, first_row: usize, out: &mut [i64], orde
                 }
             }
         }
-        LoopOrder::Ikj => {
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: this CPU has AVX2, the one feature that `avx2::ikj_tiled` enables.
-                return unsafe { avx2::ikj_tiled(a, b, first_row, out) };
-            }
-            ikj_tiled(a, b, first_row, out, tile_sums);
-        }
+        LoopOrder::Ikj => ikj_tiled(a, b, first_row, out),
     }
 }
 
 /// The output rows of a tile, and of the kernel's block of sums.
 const TILE_ROWS: usize = 4;
-/// The output columns of a tile: one AVX2 register of four `i64`.
+/// The output columns of a tile.
 const TILE_COLS: usize = 4;
 /// The values of k in a panel: a tile's piece of `b`, 256 × 4 entries (8 KiB), stays in L1.
 const PANEL_DEPTH: usize = 256;
@@ -101,19 +94,12 @@ const PANEL_DEPTH: usize = 256;
 const BAND_ROWS: usize = 128;
 
 /// The i-k-j product, tiled: for each band of output rows (i), each panel of k, and each tile of
-/// columns (j), `kernel` sums each tile of the band over the panel, `TILE_ROWS` rows ×
+/// columns (j), [`tile_sums`] sums each tile of the band over the panel, `TILE_ROWS` rows ×
 /// `TILE_COLS` columns, and the sums are added to `out`. A tile's rows of `a` in the panel are
 /// first copied column by column, their `TILE_ROWS` entries of column k side by side, and the
 /// piece of `b` row by row, so that the kernel reads both in order; zeros pad them to whole
 /// tiles.
-#[inline(always)]
-fn ikj_tiled(
-    a: &Matrix,
-    b: &Matrix,
-    first_row: usize,
-    out: &mut [i64],
-    kernel: impl Fn(&[[i64; TILE_ROWS]], &[[i64; TILE_COLS]]) -> [[i64; TILE_COLS]; TILE_ROWS],
-) {
+fn ikj_tiled(a: &Matrix, b: &Matrix, first_row: usize, out: &mut [i64]) {
     let mut a_panel: Vec<[i64; TILE_ROWS]> = Vec::new();
     let mut b_piece: Vec<[i64; TILE_COLS]> = Vec::new();
     for (band_index, out_band) in out.chunks_mut(BAND_ROWS.saturating_mul(b.cols)).enumerate() {
@@ -141,7 +127,7 @@ fn ikj_tiled(
                 }));
                 let out_tiles = out_band.chunks_mut(TILE_ROWS.saturating_mul(b.cols));
                 for (a_tile, out_tile) in a_panel.chunks(ks.len()).zip(out_tiles) {
-                    let sums = kernel(a_tile, &b_piece);
+                    let sums = tile_sums(a_tile, &b_piece);
                     for (out_row, row_sums) in out_tile.chunks_mut(b.cols).zip(sums) {
                         for (entry, sum) in out_row[j0..j0 + cols].iter_mut().zip(row_sums) {
                             *entry = entry.wrapping_add(sum);
@@ -170,61 +156,6 @@ fn tile_sums(
     sums
 }
 
-/// The tiled i-k-j product with AVX2, which has no 64-bit multiply: with `x = 2³² x₁ + x₀`,
-/// `a · b` modulo 2⁶⁴ is `a₀ b₀ + 2³² (a₀ b₁ + a₁ b₀)`, the low 32 bits of the bracket being all
-/// that counts. One `vpmuludq` gives four `a₀ b₀` in 64 bits; one `vpmulld` on `b` with its
-/// halves swapped gives `a₀ b₁` and `a₁ b₀` side by side in 32 bits. Each is summed over the
-/// panel in its own register, and the two are put together once per tile.
-#[cfg(target_arch = "x86_64")]
-mod avx2 {
-    use std::arch::x86_64::{
-        _mm256_add_epi32, _mm256_add_epi64, _mm256_extract_epi64, _mm256_mul_epu32,
-        _mm256_mullo_epi32, _mm256_set_epi64x, _mm256_set1_epi64x, _mm256_setzero_si256,
-        _mm256_shuffle_epi32, _mm256_slli_epi64, _mm256_srli_epi64,
-    };
-
-    use super::{TILE_COLS, TILE_ROWS};
-    use crate::Matrix;
-
-    #[target_feature(enable = "avx2")]
-    pub(super) fn ikj_tiled(a: &Matrix, b: &Matrix, first_row: usize, out: &mut [i64]) {
-        super::ikj_tiled(a, b, first_row, out, |a_tile, b_piece| {
-            tile_sums(a_tile, b_piece)
-        });
-    }
-
-    /// [`super::tile_sums`], a row of the tile in a register of `lows` and one of `crosses`.
-    #[inline]
-    #[target_feature(enable = "avx2")]
-    fn tile_sums(
-        a_tile: &[[i64; TILE_ROWS]],
-        b_piece: &[[i64; TILE_COLS]],
-    ) -> [[i64; TILE_COLS]; TILE_ROWS] {
-        let mut lows = [_mm256_setzero_si256(); TILE_ROWS];
-        let mut crosses = [_mm256_setzero_si256(); TILE_ROWS];
-        for (a_k, &[b0, b1, b2, b3]) in a_tile.iter().zip(b_piece) {
-            let b_k = _mm256_set_epi64x(b3, b2, b1, b0);
-            let b_swapped = _mm256_shuffle_epi32::<0b10_11_00_01>(b_k);
-            for ((low, cross), &a_ik) in lows.iter_mut().zip(&mut crosses).zip(a_k) {
-                let a_ik = _mm256_set1_epi64x(a_ik);
-                *low = _mm256_add_epi64(*low, _mm256_mul_epu32(a_ik, b_k));
-                *cross = _mm256_add_epi32(*cross, _mm256_mullo_epi32(a_ik, b_swapped));
-            }
-        }
-        let mut sums = [[0; TILE_COLS]; TILE_ROWS];
-        for ((row_sums, low), cross) in sums.iter_mut().zip(lows).zip(crosses) {
-            let cross = _mm256_add_epi32(cross, _mm256_srli_epi64::<32>(cross));
-            let sum = _mm256_add_epi64(low, _mm256_slli_epi64::<32>(cross));
-            *row_sums = [
-                _mm256_extract_epi64::<0>(sum),
-                _mm256_extract_epi64::<1>(sum),
-                _mm256_extract_epi64::<2>(sum),
-                _mm256_extract_epi64::<3>(sum),
-            ];
-        }
-        sums
-    }
-}
 // ANCHOR_END: multiply_rows
 
 fn check_shapes(a: &Matrix, b: &Matrix) -> Result<(), MatrixError> {
@@ -279,19 +210,5 @@ mod tests {
             let got = pool.install(|| parallel_dot(&a, &b, rows_per_block, LoopOrder::Ikj));
             assert_eq!(got, Ok(expected.clone()), "blocks of {rows_per_block} rows");
         }
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[test]
-    fn the_avx2_kernel_sums_as_the_portable_one_does() {
-        if !std::arch::is_x86_feature_detected!("avx2") {
-            return;
-        }
-        let (a, b) = ragged_pair();
-        let (mut portable, mut avx2) = (vec![0; a.rows * b.cols], vec![0; a.rows * b.cols]);
-        ikj_tiled(&a, &b, 0, &mut portable, tile_sums);
-        // SAFETY: the CPU has AVX2, checked above.
-        unsafe { avx2::ikj_tiled(&a, &b, 0, &mut avx2) };
-        assert_eq!(portable, avx2);
     }
 }
