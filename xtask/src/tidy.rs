@@ -217,9 +217,12 @@ fn unsafe_lines(dir: &Path) -> Vec<String> {
 #[test]
 fn the_lessons_and_the_reference_are_safe_rust() {
     let root = lessons::workspace_root().unwrap();
+    // The students' copy has no solutions/.
     let found: Vec<String> = ["lessons", "solutions"]
         .iter()
-        .flat_map(|dir| unsafe_lines(&root.join(dir)))
+        .map(|dir| root.join(dir))
+        .filter(|dir| dir.is_dir())
+        .flat_map(|dir| unsafe_lines(&dir))
         .collect();
     assert!(
         found.is_empty(),
